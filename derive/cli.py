@@ -1,0 +1,215 @@
+"""``derive`` — regenerate, check and inspect the machine-checked A6 derivations.
+
+Every failure is one line on stderr and a non-zero exit: 2 for bad input (unknown name, bad option),
+1 for failed checks or stale outputs. Set DERIVE_DEBUG=1 to see tracebacks of internal errors.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import time
+
+from . import registry
+from .rendering import TemplateError
+
+COMMANDS = ("list", "build", "check", "verify", "show", "claims")
+
+
+class UsageError(Exception):
+    """Bad input from the user: reported in one line, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        m = re.search(r"invalid choice: '([^']*)'", message)
+        if m:
+            hint = registry.closest(m.group(1), COMMANDS)
+            message = f"unknown command {m.group(1)!r}" + (f"; did you mean {hint!r}?" if hint else "")
+        raise UsageError(message)
+
+
+def _progress(quiet: bool):
+    start = time.perf_counter()
+
+    def report(msg: str) -> None:
+        if not quiet:
+            print(f"[{time.perf_counter() - start:6.1f}s] {msg}", file=sys.stderr, flush=True)
+    return report
+
+
+def cmd_list(args) -> int:
+    for name in registry.names():
+        d = registry.load(name)
+        print(f"{name:<20} {d.section:<10} {d.title}  →  docs/{d.page}")
+    return 0
+
+
+def cmd_build(args) -> int:
+    from . import pipeline, site_assets
+
+    names = registry.resolve(args.names)
+    report = _progress(args.quiet)
+    built = pipeline.build_outputs(args.names, report)
+    failed = [(n, r) for n, c in built.checked.items() for r in c.failed_steps]
+    for name, r in failed:
+        print(f"derive: step failed in {name}: {r.step.title}: {r.outcome.detail}", file=sys.stderr)
+    if failed:
+        print(f"derive: {len(failed)} step(s) failed; nothing written", file=sys.stderr)
+        return 1
+    changed = pipeline.write(built)
+    report(f"wrote {len(changed)} changed file(s) of {len(built.files)}")
+    for rel in changed:
+        print(rel)
+    if not args.names:
+        note = site_assets.install_mathjax()
+        report(note)
+    claims = built.claims_json()
+    counts = {v: sum(1 for c in claims if c["verdict"] == v) for v in ("correct", "imprecise", "wrong", "unverified")}
+    report(f"built {', '.join(names)}: claims " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return 0
+
+
+def cmd_check(args) -> int:
+    from . import pipeline
+
+    built = pipeline.build_outputs(None, _progress(args.quiet))
+    problems = pipeline.stale(built)
+    failed = [f"step failed in {n}: {r.step.title}: {r.outcome.detail}"
+              for n, c in built.checked.items() for r in c.failed_steps]
+    for line in failed + problems:
+        print(line)
+    if problems or failed:
+        print(f"derive check: {len(problems)} stale or missing file(s), {len(failed)} failed step(s); "
+              f"run 'derive build'", file=sys.stderr)
+        return 1
+    print(f"derive check: {len(built.files)} outputs up to date; "
+          f"{sum(len(c.steps) for c in built.checked.values())} steps and "
+          f"{sum(len(c.claims) for c in built.checked.values())} claims checked")
+    return 0
+
+
+def cmd_verify(args) -> int:
+    names = registry.resolve(args.names)
+    rows = []
+    for name in names:
+        for module in registry.load(name).code:
+            if module.verify is None:
+                continue
+            for row in module.verify():
+                rows.append((f"{module.name}.{row.target}", row.oracle, row.error, row.tolerance, row.ok))
+    if not rows:
+        print("nothing to verify")
+        return 0
+    w1 = max(len(r[0]) for r in rows)
+    w2 = max(len(r[1]) for r in rows)
+    print(f"{'target':<{w1}}  {'oracle':<{w2}}  {'max rel. error':>14}  {'tolerance':>9}  result")
+    for target, oracle, err, tol, ok in rows:
+        print(f"{target:<{w1}}  {oracle:<{w2}}  {err:>14.3e}  {tol:>9.0e}  {'ok' if ok else 'FAIL'}")
+    bad = sum(1 for r in rows if not r[4])
+    print(f"{len(rows) - bad} passed, {bad} failed")
+    return 1 if bad else 0
+
+
+def cmd_show(args) -> int:
+    from .checking import check_derivation
+    from .codegen import module_source
+    from .printing import tex
+
+    (name,) = registry.resolve([args.name])
+    d = registry.load(name)
+    if args.code:
+        for module in d.code:
+            print(module_source(module, d), end="")
+        if not d.code:
+            print(f"{name} generates no code")
+        return 0
+    if args.latex:
+        for what, expr in d.model:
+            print(f"% {what}\n{tex(expr)}")
+        for step in d.steps:
+            check = step.check
+            body = tex(check) if hasattr(check, "lhs") else (check.latex or check.statement)
+            print(f"% {step.title}\n{body}")
+        return 0
+    checked = check_derivation(d)
+    print(f"{d.section}  {d.title} / {d.title_zh}  (docs/{d.page})")
+    for i, r in enumerate(checked.steps, 1):
+        print(f"  step {i}: [{'ok' if r.ok else 'FAILED'}: {r.outcome.method}] {r.step.title}")
+    for r in checked.claims:
+        print(f"  claim [{r.verdict}] {r.claim.where}: {r.claim.claim[:70]}")
+    return 0
+
+
+def cmd_claims(args) -> int:
+    from .checking import check_derivation
+
+    claims = []
+    for name in registry.names():
+        checked = check_derivation(registry.load(name))
+        claims += [r.to_json(name) for r in checked.claims]
+    if args.json:
+        print(json.dumps(claims, ensure_ascii=False, indent=2))
+        return 0
+    for c in claims:
+        print(f"{c['section']:<10} {c['verdict']:<10} {c['claim'][:60]}")
+        print(f"{'':<10} {'':<10} {c['evidence'][:200]}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="derive", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
+    s = sub.add_parser("list", help="list the registered derivations")
+    s.set_defaults(run=cmd_list)
+    s = sub.add_parser("build", help="derive, check and write pages, code and plots")
+    s.add_argument("names", nargs="*", metavar="NAME")
+    s.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    s.set_defaults(run=cmd_build)
+    s = sub.add_parser("check", help="fail when committed outputs are stale or a step fails")
+    s.add_argument("-q", "--quiet", action="store_true")
+    s.set_defaults(run=cmd_check)
+    s = sub.add_parser("verify", help="verify the generated code numerically")
+    s.add_argument("names", nargs="*", metavar="NAME")
+    s.set_defaults(run=cmd_verify)
+    s = sub.add_parser("show", help="show one derivation")
+    s.add_argument("name", metavar="NAME")
+    g = s.add_mutually_exclusive_group()
+    g.add_argument("--latex", action="store_true", help="print the LaTeX of every step")
+    g.add_argument("--code", action="store_true", help="print the generated code")
+    s.set_defaults(run=cmd_show)
+    s = sub.add_parser("claims", help="every seed claim with its computed verdict")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(run=cmd_claims)
+    return p
+
+
+def main(argv=None) -> int:
+    try:
+        args = parser().parse_args(argv)
+        return args.run(args)
+    except UsageError as exc:
+        print(f"derive: error: {exc}", file=sys.stderr)
+        return 2
+    except registry.UnknownDerivation as exc:
+        print(f"derive: error: {exc}", file=sys.stderr)
+        return 2
+    except TemplateError as exc:
+        print(f"derive: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("derive: interrupted; nothing half-written", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # one line, never a traceback, unless asked for
+        if os.environ.get("DERIVE_DEBUG"):
+            raise
+        print(f"derive: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""One module per derivation; each registers itself with ``derive.registry.register``."""

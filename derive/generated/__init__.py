@@ -1,0 +1,1 @@
+"""Generated NumPy modules (committed). Do not edit: regenerate with ``derive build``."""

@@ -1,0 +1,94 @@
+"""Derive → check → render, all in memory. ``build`` writes the result atomically; ``check`` compares
+it with what is committed. Nothing is written unless every output was produced."""
+from __future__ import annotations
+
+import json
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from . import registry
+from .checking import Checked, check_derivation
+from .codegen import module_source
+from .plots import render_svg
+from .printing import tex
+from .rendering import ROOT, render, write_atomic
+
+PLOTS_DIR = "docs/assets/plots"
+
+
+@dataclass
+class Built:
+    files: dict[str, bytes] = field(default_factory=dict)
+    checked: dict[str, Checked] = field(default_factory=dict)
+
+    def claims_json(self) -> list[dict]:
+        return [r.to_json(name) for name, c in self.checked.items() for r in c.claims]
+
+
+def _relative(page: str, target: str) -> str:
+    return posixpath.relpath(target, posixpath.dirname(f"docs/{page}"))
+
+
+def build_derivation(name: str, built: Built, progress: Callable[[str], None]) -> None:
+    progress(f"{name}: deriving")
+    d = registry.load(name)
+    progress(f"{name}: checking {len(d.steps)} steps and {len(d.claims)} claims")
+    checked = check_derivation(d)
+    built.checked[name] = checked
+    modules = []
+    for module in d.code:
+        progress(f"{name}: generating derive/generated/{module.name}.py")
+        path = f"derive/generated/{module.name}.py"
+        built.files[path] = module_source(module, d).encode("utf-8")
+        modules.append({"module": module, "path": path})
+    plots = []
+    for plot in d.plots:
+        progress(f"{name}: plotting {plot.name}.svg")
+        path = f"{PLOTS_DIR}/{plot.name}.svg"
+        built.files[path] = render_svg(plot)
+        plots.append({"plot": plot, "src": _relative(d.page, path)})
+    page = render(d.template, d=d, checked=checked, modules=modules, plots=plots, tex=tex, **dict(d.context))
+    built.files[f"docs/{d.page}"] = page.encode("utf-8")
+
+
+def build_outputs(names=None, progress: Callable[[str], None] = lambda s: None) -> Built:
+    selected = registry.resolve(names)
+    full = not names or set(selected) == set(registry.names())
+    built = Built()
+    for name in selected:
+        build_derivation(name, built, progress)
+    if full:
+        progress("site: index, claims")
+        derivations = [registry.load(n) for n in selected]
+        built.files["docs/index.md"] = render("index.md.j2", derivations=derivations,
+                                             checked=built.checked).encode("utf-8")
+        built.files["docs/claims.md"] = render("claims.md.j2", derivations=derivations,
+                                              checked=built.checked).encode("utf-8")
+        built.files["docs/claims.json"] = (json.dumps(built.claims_json(), ensure_ascii=False, indent=2)
+                                           + "\n").encode("utf-8")
+    return built
+
+
+def write(built: Built, root: Path = ROOT) -> list[str]:
+    changed = []
+    for rel in sorted(built.files):
+        path = root / rel
+        data = built.files[rel]
+        if path.exists() and path.read_bytes() == data:
+            continue
+        write_atomic(path, data)
+        changed.append(rel)
+    return changed
+
+
+def stale(built: Built, root: Path = ROOT) -> list[str]:
+    out = []
+    for rel in sorted(built.files):
+        path = root / rel
+        if not path.exists():
+            out.append(f"{rel} (missing)")
+        elif path.read_bytes() != built.files[rel]:
+            out.append(f"{rel} (stale)")
+    return out

@@ -1,0 +1,171 @@
+"""Printers: SymPy expressions → LaTeX in the seed's notation, and → NumPy source for generated code.
+
+One ``_print_<Node>`` method per node, as SymPy's own printers do. Raw ``sympy.latex`` would print
+``\\log(e^{x_1} + …)`` or lose softmax entirely; here softmax, σ, tanh′, LSE, max, diag and ⊙ keep the
+names the seed uses. Classes defined elsewhere may also carry a ``_latex(self, printer)`` method, which
+SymPy's printer dispatch honours.
+"""
+from __future__ import annotations
+
+import re
+
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.numpy import NumPyPrinter
+
+from .functions import VectorSymbol
+
+_INDEXED = re.compile(r"^([A-Za-z]+)_?(\d+)$")
+
+
+class DeriveLatexPrinter(LatexPrinter):
+    printmethod = "_latex"
+
+    def __init__(self, settings=None):
+        base = {"mul_symbol": None, "fold_short_frac": False}
+        base.update(settings or {})
+        super().__init__(base)
+
+    # --- vectors -------------------------------------------------------------------------------------
+    def _print_VectorSymbol(self, expr):
+        return r"\mathbf{%s}" % self._print(sp.Symbol(expr.name))
+
+    def _vector_of(self, args) -> str | None:
+        """``(t·x1, …, t·xn)`` → ``t\\mathbf{x}`` when the entries are one vector's components in order."""
+        if len(args) < 2:
+            return None
+        factors, names = [], []
+        for k, a in enumerate(args, start=1):
+            coeff, rest = a.as_coeff_Mul() if isinstance(a, sp.Mul) else (sp.Integer(1), a)
+            if isinstance(rest, sp.Mul):
+                symbols = [f for f in rest.args if isinstance(f, sp.Symbol) and _INDEXED.match(f.name)]
+                if len(symbols) != 1:
+                    return None
+                sym = symbols[0]
+                factor = coeff * rest / sym
+            elif isinstance(rest, sp.Symbol):
+                sym, factor = rest, coeff
+            else:
+                return None
+            m = _INDEXED.match(sym.name)
+            if not m or int(m.group(2)) != k:
+                return None
+            factors.append(factor)
+            names.append(m.group(1))
+        if len(set(names)) != 1 or len(set(factors)) != 1:
+            return None
+        vec = r"\mathbf{%s}" % names[0]
+        factor = factors[0]
+        return vec if factor == 1 else self._print(factor) + " " + vec
+
+    def _arglist(self, args) -> str:
+        vec = self._vector_of(args)
+        if vec is not None:
+            return vec
+        printed = [self._print(a) for a in args]
+        if len(printed) > 4:
+            printed = printed[:2] + [r"\dots"] + printed[-1:]
+        return ", ".join(printed)
+
+    # --- log-sum-exp, softmax, max -------------------------------------------------------------------
+    def _print_LSE(self, expr):
+        return r"\operatorname{LSE}\left(%s\right)" % self._arglist(expr.args)
+
+    def _print_SoftmaxEntry(self, expr):
+        k, xs = expr.args[0], expr.args[1:]
+        return r"\operatorname{softmax}\left(%s\right)_{%s}" % (self._arglist(xs), self._print(k))
+
+    def _print_Softmax(self, expr):
+        return r"\operatorname{softmax}\left(%s\right)" % self._arglist(expr.args)
+
+    def _print_MaxOf(self, expr):
+        return r"\max\left(%s\right)" % self._arglist(expr.args)
+
+    def _print_MaxSubgradient(self, expr):
+        v = self._arglist(expr.args)
+        return (r"\frac{\mathbb{1}\left[%s = \max %s\right]}{\left|\operatorname{argmax} %s\right|}"
+                % (v, v, v))
+
+    def _print_MaxSubgradientEntry(self, expr):
+        k, xs = expr.args[0], expr.args[1:]
+        v = self._arglist(xs)
+        xk = self._print(xs[int(k) - 1])
+        return (r"\frac{\mathbb{1}\left[%s = \max %s\right]}{\left|\operatorname{argmax} %s\right|}"
+                % (xk, v, v))
+
+    # --- activations ---------------------------------------------------------------------------------
+    def _print_Sigmoid(self, expr):
+        return r"\sigma\left(%s\right)" % self._print(expr.args[0])
+
+    def _print_Tanh(self, expr):
+        return r"\tanh\left(%s\right)" % self._print(expr.args[0])
+
+    def _print_TanhPrime(self, expr):
+        return r"\tanh'\left(%s\right)" % self._print(expr.args[0])
+
+    # --- matrices ------------------------------------------------------------------------------------
+    def _print_HadamardProduct(self, expr):
+        return r" \odot ".join(self.parenthesize(a, 1000) for a in expr.args)
+
+    def _print_DiagMatrix(self, expr):
+        return r"\operatorname{diag}\left(%s\right)" % self._print(expr.arg)
+
+    def _print_DiagonalizeVector(self, expr):
+        return r"\operatorname{diag}\left(%s\right)" % self._print(expr.arg)
+
+    def _print_Transpose(self, expr):
+        return r"%s^{\top}" % self.parenthesize(expr.arg, 1000)
+
+
+def tex(expr, **settings) -> str:
+    """LaTeX for a SymPy expression, a matrix, or a :class:`~derive.model.Relation`."""
+    from .model import Relation  # local: model imports nothing from here
+
+    printer = DeriveLatexPrinter(settings)
+    if isinstance(expr, Relation):
+        op = {"=": "=", "<=": r"\le", "<": "<", ">=": r"\ge", ">": ">"}[expr.op]
+        return f"{printer.doprint(expr.lhs)} {op} {printer.doprint(expr.rhs)}"
+    return printer.doprint(expr)
+
+
+class DeriveNumPyPrinter(NumPyPrinter):
+    """NumPy source for generated modules. Opaque functions map to the stable helpers that the module
+    template defines (``_lse``, ``_softmax``, ``_sigmoid``, ``_max_subgradient``); ``axis`` is the name of
+    the reduction-axis parameter in the generated function."""
+
+    def __init__(self, settings=None):
+        settings = dict(settings or {})
+        self.axis = settings.pop("axis", "axis")
+        super().__init__(settings)
+
+    def _print_VectorSymbol(self, expr):
+        return expr.name
+
+    def _print_LSE(self, expr):
+        (v,) = expr.args
+        return f"_lse({self._print(v)}, {self.axis})"
+
+    def _print_Softmax(self, expr):
+        (v,) = expr.args
+        return f"_softmax({self._print(v)}, {self.axis})"
+
+    def _print_MaxSubgradient(self, expr):
+        (v,) = expr.args
+        return f"_max_subgradient({self._print(v)}, {self.axis})"
+
+    def _print_MaxOf(self, expr):
+        (v,) = expr.args
+        return f"numpy.max({self._print(v)}, axis={self.axis}, keepdims=True)"
+
+    def _print_Sigmoid(self, expr):
+        return f"_sigmoid({self._print(expr.args[0])})"
+
+    def _print_Tanh(self, expr):
+        return f"numpy.tanh({self._print(expr.args[0])})"
+
+    def _print_TanhPrime(self, expr):
+        return f"(1 - numpy.tanh({self._print(expr.args[0])})**2)"
+
+
+def numpy_code(expr, **settings) -> str:
+    return DeriveNumPyPrinter(settings).doprint(expr)
