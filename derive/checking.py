@@ -105,11 +105,15 @@ def _time_budget(seconds: float):
 # numeric evaluation
 # ----------------------------------------------------------------------------------------------------
 def _entries(value) -> list:
+    """Flatten to a list of expressions; unevaluated ``Derivative``/``Limit`` (kept for display) are
+    carried out here, so the page shows ∂/∂x while the checker tests the derivative itself."""
     if isinstance(value, sp.MatrixBase):
-        return list(value)
-    if isinstance(value, (list, tuple)):
-        return list(value)
-    return [sp.sympify(value)]
+        items = list(value)
+    elif isinstance(value, (list, tuple)):
+        items = list(value)
+    else:
+        items = [value]
+    return [sp.sympify(e).doit() for e in items]
 
 
 def _shape(value):

@@ -129,10 +129,16 @@ def cmd_show(args) -> int:
     if args.latex:
         for what, expr in d.model:
             print(f"% {what}\n{tex(expr)}")
+        def lines(check):
+            if isinstance(check, (list, tuple)):
+                return [line for c in check for line in lines(c)]
+            if hasattr(check, "lhs"):
+                return [tex(check)]
+            return [check.latex or f"% (search) {check.statement}"]
+
         for step in d.steps:
-            check = step.check
-            body = tex(check) if hasattr(check, "lhs") else (check.latex or check.statement)
-            print(f"% {step.title}\n{body}")
+            print(f"% {step.title}")
+            print("\n".join(lines(step.check)))
         return 0
     checked = check_derivation(d)
     print(f"{d.section}  {d.title} / {d.title_zh}  (docs/{d.page})")

@@ -105,16 +105,13 @@ class DeriveLatexPrinter(LatexPrinter):
 
     # --- matrices ------------------------------------------------------------------------------------
     def _print_HadamardProduct(self, expr):
-        return r" \odot ".join(self.parenthesize(a, 1000) for a in expr.args)
+        return r" \odot ".join(self.parenthesize(a, 1000, strict=True) for a in expr.args)
 
     def _print_DiagMatrix(self, expr):
-        return r"\operatorname{diag}\left(%s\right)" % self._print(expr.arg)
-
-    def _print_DiagonalizeVector(self, expr):
-        return r"\operatorname{diag}\left(%s\right)" % self._print(expr.arg)
+        return r"\operatorname{diag}\left(%s\right)" % self._print(expr.args[0])
 
     def _print_Transpose(self, expr):
-        return r"%s^{\top}" % self.parenthesize(expr.arg, 1000)
+        return r"%s^{\top}" % self.parenthesize(expr.arg, 1000, strict=True)
 
 
 def tex(expr, **settings) -> str:

@@ -43,8 +43,9 @@ def ties_domain(xs, **kw) -> Domain:
 
 
 def gradient(expr, xs) -> sp.Matrix:
-    """∇ as a column vector: entry k is ∂expr/∂x_k (written out, so no layout convention is implied)."""
-    return sp.Matrix([sp.diff(expr, x) for x in xs])
+    """∇ as a column vector of unevaluated ∂expr/∂x_k (entry k; no layout convention implied). The page
+    shows the derivatives; the checker carries them out."""
+    return sp.Matrix([sp.Derivative(expr, x) for x in xs])
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -1,0 +1,31 @@
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_derive(*args, cwd=ROOT, env=None, timeout=600):
+    """Run the CLI in a subprocess, as a user would."""
+    full_env = dict(os.environ)
+    full_env.pop("DERIVE_DEBUG", None)
+    full_env["PYTHONPATH"] = str(cwd)
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "derive", *args], cwd=cwd, env=full_env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture
+def repo_copy(tmp_path):
+    """A copy of the sources and committed outputs, so a test may break things without touching main."""
+    dest = tmp_path / "repo"
+    ignore = shutil.ignore_patterns("__pycache__", "mathjax", "node_modules", "site", ".git", "*.egg-info")
+    for name in ("derive", "templates", "docs"):
+        shutil.copytree(ROOT / name, dest / name, ignore=ignore)
+    for name in ("pyproject.toml", "mkdocs.yml"):
+        shutil.copy2(ROOT / name, dest / name)
+    return dest
