@@ -329,11 +329,11 @@ def check_claim(claim: Claim, derivation: str) -> ClaimResult:
         if reading.holds:
             return ClaimResult(
                 claim, "imprecise",
-                f"as written it fails — {stated.detail}. It holds when {claim.condition}: {reading.detail}",
+                f"as written it fails — {stated.detail}. Under the condition it holds — {reading.detail}",
                 f"{stated.method} + {reading.method}")
         return ClaimResult(
             claim, "wrong",
-            f"{stated.detail}. Even when {claim.condition} it fails: {reading.detail}",
+            f"{stated.detail}. Even under the condition ({claim.condition}) it fails — {reading.detail}",
             f"{stated.method} + {reading.method}")
     return ClaimResult(claim, "wrong", stated.detail, stated.method)
 

@@ -412,7 +412,7 @@ def draw_smooth_max(fig):
     ax.set_ylim(m - 0.2, m + 2.0)
     ax.set_xlabel("temperature t")
     ax.set_ylabel("value")
-    ax.set_title(f"x = {PLOT_X}: the smooth maximum approaches max from above")
+    ax.set_title(f"x = {PLOT_X}: (1/t)·LSE(t·x) → max(x) from above")
     ax.legend(loc="upper right")
 
 
