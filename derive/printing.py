@@ -94,14 +94,17 @@ class DeriveLatexPrinter(LatexPrinter):
                 % (xk, v, v))
 
     # --- activations ---------------------------------------------------------------------------------
-    def _print_Sigmoid(self, expr):
-        return r"\sigma\left(%s\right)" % self._print(expr.args[0])
+    def _with_exp(self, text, exp=None):  # f(z)**n: SymPy's _print_Pow passes exp for function bases
+        return text if exp is None else r"%s^{%s}" % (text, exp)
 
-    def _print_Tanh(self, expr):
-        return r"\tanh\left(%s\right)" % self._print(expr.args[0])
+    def _print_Sigmoid(self, expr, exp=None):
+        return self._with_exp(r"\sigma\left(%s\right)" % self._print(expr.args[0]), exp)
 
-    def _print_TanhPrime(self, expr):
-        return r"\tanh'\left(%s\right)" % self._print(expr.args[0])
+    def _print_Tanh(self, expr, exp=None):
+        return self._with_exp(r"\tanh\left(%s\right)" % self._print(expr.args[0]), exp)
+
+    def _print_TanhPrime(self, expr, exp=None):
+        return self._with_exp(r"\tanh'\left(%s\right)" % self._print(expr.args[0]), exp)
 
     # --- matrices ------------------------------------------------------------------------------------
     def _print_HadamardProduct(self, expr):
