@@ -382,7 +382,8 @@ def steps_and_claims():
                       "``diff`` of the matrix expression $\\tanh(W_I x_{k+1} + W_R h_k + b)$ with respect to "
                       "$h_k$ returns $W_R^{\\top}\\operatorname{diag}(\\tanh'(a_{k+1}))$: SymPy's matrix calculus "
                       "uses the denominator layout, so its result is the transpose of the Jacobian of step 1."))
-    GENERAL[title2] = tex(Relation(sp.Symbol(r"\texttt{diff}\left(\tanh(a_{k+1}),\, h_k\right)"), md))
+    md_shown = md.replace(lambda e: type(e) is ElementwiseApplyFunction, lambda e: Elementwise(e.function, e.expr))
+    GENERAL[title2] = tex(Relation(sp.Symbol(r"\texttt{diff}\left(\tanh(a_{k+1}),\, h_k\right)"), md_shown))
 
     # 3. tanh′ = 1 − tanh² and γ = 1 -----------------------------------------------------------------------
     z = sp.Symbol("z", real=True)
@@ -394,16 +395,18 @@ def steps_and_claims():
                       "The bound $\\gamma$ of Pascanu et al. for $\\tanh$."))
 
     # 4. the product, exact range and order -------------------------------------------------------------
-    pairs = [(1, 0), (2, 0), (3, 0), (3, 1)]
+    pairs = [(3, 0), (2, 1)]
     title4 = "∂h_t/∂h_l = diag(tanh′(a_t)) W_R ⋯ diag(tanh′(a_{l+1})) W_R: k = t on the left down to l+1, t − l factors"
     steps.append(Step(title4, tuple(Relation(state_jacobian(t, l), jacobian_product(t, l)) for t, l in pairs),
-                      "Checked for $(t, l) = (1, 0), (2, 0), (3, 0), (3, 1)$ against the Jacobian of the nested expression "
+                      "The general form is shown for $t - l = 3$; in general there are $t - l$ factors, "
+                      "$k = t$ on the left down to $k = l + 1$ on the right. "
+                      "Checked for $(t, l) = (3, 0)$ and $(2, 1)$ (the case $t - l = 1$ is step 1) against the Jacobian of the nested expression "
                       "$h_t(h_l)$. The factors run over $k = l+1, \\dots, t$ (there are $t-l$ of them, one per "
                       "step), later steps on the left."))
-    i_, l_, t_ = sp.symbols("i l t", integer=True)
+    a_syms = [ms(f"a_{{{k}}}", H) for k in ("t", "t-1", "t-2")]
     GENERAL[title4] = tex(Relation(
-        sp.Symbol(r"\frac{\partial h_t}{\partial h_l}"),
-        sp.Symbol(r"\prod_{k=t}^{l+1}{}^{\!\leftarrow}\; \operatorname{diag}\left(\tanh'\left(W_I x_k + W_R h_{k-1} + b\right)\right) W_R")))
+        ms(r"\frac{\partial h_t}{\partial h_{t-3}}", H, H),
+        sp.MatMul(*[f for a_k in a_syms for f in (sp.DiagMatrix(Elementwise(TanhPrime, a_k)), g["Wr"])])))
     # reversed order is not the same (why the order matters)
     steps.append(Step("The order matters: the reversed product differs by a commutator (t − l = 2)",
                       Relation(jacobian_product(2, 0) - jacobian_product(2, 0, descending=False),
@@ -415,20 +418,32 @@ def steps_and_claims():
     E, a, h, delta, e, formulas = bptt(T_BPTT)
     title5 = f"BPTT: every gradient of E = Σ_t E_t(y_t) (T = {T_BPTT}) equals the backward recursion"
     steps.append(Step(title5, tuple(Relation(lhs, rhs) for lhs, rhs in formulas.values()),
-                      "With $g_t = \\partial E_t/\\partial y_t$, $\\delta_t = \\partial E/\\partial h_t = W_o^{\\top} g_t "
-                      "+ W_R^{\\top} e_{t+1}$ ($e_{T+1} = 0$) and $e_t = \\partial E/\\partial a_t = \\tanh'(a_t) "
-                      "\\odot \\delta_t$: $\\partial E/\\partial W_R = \\sum_t e_t h_{t-1}^{\\top}$, "
-                      "$\\partial E/\\partial W_I = \\sum_t e_t x_t^{\\top}$, $\\partial E/\\partial b = \\sum_t e_t$, "
-                      "$\\partial E/\\partial W_o = \\sum_t g_t h_t^{\\top}$, $\\partial E/\\partial h_0 = W_R^{\\top} e_1$, "
-                      "$\\partial E/\\partial x_t = W_I^{\\top} e_t$. Each is compared with SymPy's derivative of the "
-                      "fully unrolled $E$ (a first derivative only sees $g_t$, so $E = \\sum_t g_t^{\\top} y_t$ with "
-                      "free $g_t$ is fully general)."))
+                      "$g_t = \\partial E_t/\\partial y_t$, $\\delta_t = \\partial E/\\partial h_t$ (through every later "
+                      "step), $e_t = \\partial E/\\partial a_t$, $e_{T+1} = 0$. Each gradient is compared with SymPy's "
+                      "derivative of the fully unrolled $E$ ($\\partial E/\\partial x_t$ for $t = 1$; a first "
+                      "derivative only sees $g_t$, so $E = \\sum_t g_t^{\\top} y_t$ with free $g_t$ is fully general)."))
     Wr, Wi, Wo_ = g["Wr"], g["Wi"], g["Wo"]
-    GENERAL[title5] = " \\qquad ".join(tex(r) for r in (
+    tt, TT = sp.Symbol("t", integer=True), sp.Symbol("T")
+    e_t, h_prev, x_t = ms("e_t", H), ms("h_{t-1}", H), ms("x_t", D)
+
+    def total(expr):
+        return sp.Sum(expr, (tt, 1, TT))
+
+    def grad_of(name, rows, cols=1):
+        return ms(r"\frac{\partial E}{\partial %s}" % name, rows, cols)
+
+    lines = [
         Relation(ms(r"\delta_t", H), Wo_.T * ms("g_t", O) + Wr.T * ms("e_{t+1}", H)),
-        Relation(ms("e_t", H), sp.HadamardProduct(Elementwise(TanhPrime, ms("a_t", H)), ms(r"\delta_t", H))),
-        Relation(ms(r"\frac{\partial E}{\partial W_R}", H, H), ms("e_t", H) * ms("h_{t-1}", H).T),
-    ))
+        Relation(e_t, sp.HadamardProduct(Elementwise(TanhPrime, ms("a_t", H)), ms(r"\delta_t", H))),
+        Relation(grad_of("W_R", H, H), total(e_t * h_prev.T)),
+        Relation(grad_of("W_I", H, D), total(e_t * x_t.T)),
+        Relation(grad_of("b", H), total(e_t)),
+        Relation(grad_of("W_o", O, H), total(ms("g_t", O) * ms("h_t", H).T)),
+        Relation(grad_of("h_0", H), Wr.T * ms("e_1", H)),
+        Relation(grad_of("x_t", D), Wi.T * e_t),
+    ]
+    GENERAL[title5] = ("\\begin{gathered}" + " \\\\ ".join(
+        " \\qquad ".join(tex(r) for r in lines[i:i + 2]) for i in range(0, len(lines), 2)) + "\\end{gathered}")
     # the seed's chain form for one E_t through the products ∂h_t/∂h_i, with the immediate partial ∂⁺h_i/∂W_R
     steps.append(Step("The same gradient as a sum over paths: ∂E_t/∂W_R = Σ_{i=1}^{t} (∂E_t/∂h_t)(∂h_t/∂h_i)(∂⁺h_i/∂W_R)",
                       seed_sum_relation(immediate=True, start=1),
@@ -548,7 +563,7 @@ def seed_claims():
         "W_I x_{k+1} + W_R h_k (as written, i is the lower end of the chain, a different step)"))
 
     # ∏_{i=l}^{t} -----------------------------------------------------------------------------------------
-    lt_pairs = [(2, 1), (3, 1), (3, 2)]
+    lt_pairs = [(2, 1), (3, 1)]
     claims.append(Claim(
         SECTION, "$$\\frac{\\partial h_t}{\\partial h_l} = \\prod_{i=l}^t \\operatorname{diag}(\\tanh'(W_I x_i + "
                  "W_R h_{i-1})) W_R$$",
@@ -869,8 +884,8 @@ def code_context():
     }
 
 
-def code_module() -> CodeModule:
-    ctx = code_context()
+def code_module(ctx=None) -> CodeModule:
+    ctx = code_context() if ctx is None else ctx
     return CodeModule("rnn", "Plain tanh RNN (torch.nn.RNN layout): forward, BPTT backward and the state "
                              "Jacobian ∂h_t/∂h_l (A6.3).",
                       (), template="code/rnn.py.j2", context={"rnn": ctx}, verify=verify_rnn)
@@ -1075,6 +1090,7 @@ def derivation() -> Derivation:
     steps, claims = steps_and_claims()
     g = general_forms()
     Wr, Wi, Wo_, b = g["Wr"], g["Wi"], g["Wo"], g["b"]
+    ctx = code_context()
     return Derivation(
         name=NAME,
         section=SECTION,
@@ -1094,7 +1110,7 @@ def derivation() -> Derivation:
         ],
         steps=steps,
         claims=claims,
-        code=[code_module()],
+        code=[code_module(ctx)],
         plots=[
             Plot("rnn-jacobian-norms", "‖∂h_t/∂h_0‖₂ against t for σ_max(W_R) = 0.5 … 1.5 (W_R = σ·orthogonal, "
                  "H = 32, small inputs), with the bound σ_max^t dashed.", draw_norms),
@@ -1110,5 +1126,5 @@ def derivation() -> Derivation:
                      "computed verdict. The searches use random tanh RNNs in float64 with seeded generators.",
         },
         template="a6-3-rnn.md.j2",
-        context={"general": dict(GENERAL), "code_ctx": code_context()},
+        context={"general": dict(GENERAL), "code_ctx": ctx},
     )

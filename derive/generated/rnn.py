@@ -144,13 +144,16 @@ def _check_array(a, name, shape, dtype):
     a = numpy.asarray(a)
     if a.shape != tuple(shape):
         raise ValueError(f"{name} must have shape {tuple(shape)}, got {a.shape}")
-    if not (numpy.issubdtype(a.dtype, numpy.floating) or numpy.issubdtype(a.dtype, numpy.integer)):
+    if a.dtype.kind not in "biuf":
         raise ValueError(f"{name} must hold real numbers, got dtype {a.dtype}")
     return numpy.ascontiguousarray(a, dtype=dtype)
 
 
 def _check_forward(x, h0, W_ih, W_hh, b_ih, b_hh):
     arrays = [numpy.asarray(a) for a in (x, h0, W_ih, W_hh, b_ih, b_hh)]
+    for name, a in zip(("x", "h0", "W_ih", "W_hh", "b_ih", "b_hh"), arrays):
+        if a.dtype.kind not in "biuf":
+            raise ValueError(f"{name} must hold real numbers, got dtype {a.dtype}")
     x_, h0_, W_ih_, W_hh_ = arrays[:4]
     if x_.ndim != 3 or 0 in x_.shape:
         raise ValueError(f"x must have shape (T, B, D) with T, B, D >= 1, got {x_.shape}")
