@@ -782,7 +782,7 @@ CODE_E = sp.Symbol("e", real=True)     # exp(t(x − max x)) of the block (lives
 CODE_G = sp.Symbol("g", real=True)
 CODE_K, CODE_M, CODE_Z, CODE_S = (sp.Symbol(s, real=True) for s in ("k", "m", "z", "S"))
 ROW_SYMBOLS = {CODE_J}
-BLOCK_ELEMENTS = 32768  # 256 KiB of float64 per row block: every pass over a block stays in L2  # shape (n,); the column symbols k, m, z, S have shape (rows, 1); t is a scalar
+BLOCK_BYTES = 256 * 1024  # per row block: every pass over a block stays in L2  # shape (n,); the column symbols k, m, z, S have shape (rows, 1); t is a scalar
 
 
 def code_bodies():
@@ -890,7 +890,7 @@ def code_module() -> CodeModule:
     return CodeModule(
         "soft_argmax", "Soft-argmax and its gradient (A6.2 ②), printed from the SymPy expressions of one row block.",
         functions, template="code/soft_argmax.py.j2",
-        context={"block": BLOCK_ELEMENTS,
+        context={"block": BLOCK_BYTES,
                  "blocks": {"soft_argmax": dict(zip(("pre", "post"), split_at_max(value_lines)), kind="value"),
                             "soft_argmax_grad": dict(zip(("pre", "post"), split_at_max(grad_lines)), kind="grad")}},
         verify=verify_soft_argmax)

@@ -3,8 +3,8 @@
 r"""Soft-argmax and its gradient (A6.2 ②), printed from the SymPy expressions of one row block.
 
 Derivation: argmax-softargmax (A6.2 ②, The gradient of argmax and the soft-argmax).
-Each function works on row blocks of about 32,768 elements (the reduction axis moved
-last), so all passes over a block stay in cache. The statements inside the block loop are printed from the
+Each function works on row blocks of about 256 KiB (the reduction axis moved last), so all
+passes over a block stay in cache. The statements inside the block loop are printed from the
 SymPy expressions of the derivation by an in-place emitter (``numpy.<ufunc>(..., out=buffer)``); the
 helpers at the end validate the arguments.
 """
@@ -17,7 +17,7 @@ import numpy
 
 __all__ = ["soft_argmax", "soft_argmax_grad"]
 
-_BLOCK = 32768  # elements per row block
+_BLOCK_BYTES = 262144  # bytes per row block
 
 
 def soft_argmax(x, t=1.0, axis=-1, start=1):
@@ -35,7 +35,7 @@ def soft_argmax(x, t=1.0, axis=-1, start=1):
     x2, shape = _rows(x, axis)
     rows, n = x2.shape
     j = numpy.arange(start, start + n, dtype=x2.dtype)
-    step = max(1, _BLOCK // n)
+    step = max(1, _BLOCK_BYTES // (n * x2.itemsize))
     result = numpy.empty(rows, dtype=x2.dtype)
     buffer = numpy.empty((min(step, rows), n), dtype=x2.dtype)
     for r0 in range(0, rows, step):
@@ -69,7 +69,7 @@ def soft_argmax_grad(x, t=1.0, axis=-1, start=1):
     x2, shape = _rows(x, axis)
     rows, n = x2.shape
     j = numpy.arange(start, start + n, dtype=x2.dtype)
-    step = max(1, _BLOCK // n)
+    step = max(1, _BLOCK_BYTES // (n * x2.itemsize))
     result = numpy.empty_like(x2)
     for r0 in range(0, rows, step):
         xb = x2[r0:r0 + step]
