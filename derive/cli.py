@@ -150,12 +150,9 @@ def cmd_show(args) -> int:
 
 
 def cmd_claims(args) -> int:
-    from .checking import check_derivation
+    from . import pipeline
 
-    claims = []
-    for name in registry.names():
-        checked = check_derivation(registry.load(name))
-        claims += [r.to_json(name) for r in checked.claims]
+    claims = pipeline.build_outputs(None).claims_json()
     if args.json:
         print(json.dumps(claims, ensure_ascii=False, indent=2))
         return 0

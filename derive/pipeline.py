@@ -2,14 +2,17 @@
 it with what is committed. Nothing is written unless every output was produced."""
 from __future__ import annotations
 
+import dataclasses
 import json
+import multiprocessing
+import os
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from . import registry
-from .checking import Checked, check_derivation
+from .checking import Checked, ClaimResult, StepResult, check_derivation
 from .codegen import module_source
 from .plots import render_svg
 from .printing import tex
@@ -29,6 +32,29 @@ class Built:
 
 def _relative(page: str, target: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(f"docs/{page}"))
+
+
+def _portable(checked: Checked) -> Checked:
+    """The results without the SymPy checks, probes and plot callables, so they can cross processes."""
+    d = dataclasses.replace(checked.derivation, model=(), steps=(), claims=(), code=(), plots=(), context={})
+    steps = [StepResult(dataclasses.replace(r.step, check=None), r.outcome) for r in checked.steps]
+    claims = [ClaimResult(dataclasses.replace(r.claim, stated=None, reading=None), r.verdict, r.evidence, r.method)
+              for r in checked.claims]
+    return Checked(d, steps, claims)
+
+
+def _build_in_worker(name: str) -> tuple[dict[str, bytes], Checked, list[str]]:
+    messages: list[str] = []
+    built = Built()
+    build_derivation(name, built, messages.append)
+    return built.files, _portable(built.checked[name]), messages
+
+
+def _workers(count: int) -> int:
+    if count < 2 or os.environ.get("DERIVE_JOBS") == "1":
+        return 1
+    wanted = int(os.environ.get("DERIVE_JOBS", "0")) or (os.cpu_count() or 1)
+    return max(1, min(wanted, count))
 
 
 def build_derivation(name: str, built: Built, progress: Callable[[str], None]) -> None:
@@ -57,11 +83,24 @@ def build_outputs(names=None, progress: Callable[[str], None] = lambda s: None) 
     selected = registry.resolve(names)
     full = not names or set(selected) == set(registry.names())
     built = Built()
-    for name in selected:
-        build_derivation(name, built, progress)
+    jobs = _workers(len(selected))
+    if jobs == 1:
+        for name in selected:
+            build_derivation(name, built, progress)
+    else:
+        # Derivations are independent: check them in parallel (fork keeps the imported registry), then
+        # merge in registry order so the outputs do not depend on which worker finished first.
+        progress(f"checking {len(selected)} derivations in {jobs} processes")
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            results = pool.map(_build_in_worker, selected, chunksize=1)
+        for name, (files, checked, messages) in zip(selected, results):
+            for m in messages:
+                progress(m)
+            built.files.update(files)
+            built.checked[name] = checked
     if full:
         progress("site: index, claims")
-        derivations = [registry.load(n) for n in selected]
+        derivations = [built.checked[n].derivation for n in selected]
         built.files["docs/index.md"] = render("index.md.j2", derivations=derivations,
                                              checked=built.checked).encode("utf-8")
         built.files["docs/claims.md"] = render("claims.md.j2", derivations=derivations,
