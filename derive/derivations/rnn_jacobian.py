@@ -270,7 +270,8 @@ def probe_linear_explodes(rng) -> Witness:
     P = np.linalg.matrix_power(W, HORIZON)
     norm = float(np.linalg.norm(P, 2))
     bound = spectral_radius(W) ** HORIZON
-    return Witness(_describe(c), bool(norm >= bound * (1 - 1e-9) and norm > 1), norm / bound)
+    ok = bool(norm >= bound * (1 - 1e-9) and norm > 1)
+    return Witness(_describe(c), ok, 0.0 if ok else float(max(bound - norm, 1 - norm)))
 
 
 def probe_no_amplification(kind):
@@ -282,12 +283,13 @@ def probe_no_amplification(kind):
         peak = float(np.max(c["norms"]))
         t_peak = int(np.argmax(c["norms"])) + 1
         ok = peak <= 1 + 1e-12
+        excess = max(peak - 1, 0.0)
         if not ok and kind == "rho<1" and "transient" not in FOUND:
             FOUND["transient"] = c
-        return Witness(_describe(c), ok, peak,
+        return Witness(_describe(c), ok, excess,
                        f"‖∂h_t/∂h_0‖₂ grows to {peak:.3g} at t = {t_peak} although ρ(W_R) < 1: W_R is non-normal "
-                       f"(σ_max > 1), and products of its factors grow for many steps although every eigenvalue "
-                       f"lies inside the unit circle (transient growth)")
+                       f"(σ_max > 1), and the product of the factors diag(tanh′) W_R grows over many steps although "
+                       f"every eigenvalue of W_R lies inside the unit circle")
 
     return probe
 
@@ -307,7 +309,7 @@ def probe_bound(rng) -> Witness:
             J = (1 - hs[t - 1] ** 2)[:, None] * (W @ J)
             ratio = float(np.linalg.norm(J, 2) / s ** (t - l))
             worst = max(worst, ratio)
-    return Witness({"H": str(n), "σ_max(W_R)": s}, worst <= 1 + 1e-9, worst,
+    return Witness({"H": str(n), "σ_max(W_R)": s}, worst <= 1 + 1e-9, max(worst - 1, 0.0),
                    f"‖∂h_t/∂h_l‖₂ / σ_max^(t−l) reaches {worst:.6g}")
 
 
@@ -315,7 +317,7 @@ def probe_rho_le_sigma(rng) -> Witness:
     n = int(rng.integers(1, 9))
     W = random_recurrent(rng, n, normal=bool(rng.uniform() < 0.4)) * 10 ** rng.uniform(-1, 1)
     r, s = spectral_radius(W), sigma_max(W)
-    return Witness({"H": str(n), "ρ": r, "σ_max": s}, r <= s * (1 + 1e-12), r / s)
+    return Witness({"H": str(n), "ρ": r, "σ_max": s}, r <= s * (1 + 1e-12), max(r / s - 1, 0.0))
 
 
 def probe_can_vanish(rng) -> Witness:
@@ -338,7 +340,7 @@ def probe_influence(rng) -> Witness:
     for t in range(1, HORIZON + 1):
         change = np.linalg.norm(hs2[t - 1] - c["hs"][t - 1])
         worst = max(worst, float(change / (s ** t * np.linalg.norm(delta))))
-    return Witness(_describe(c), worst <= 1 + 1e-9, worst)
+    return Witness(_describe(c), worst <= 1 + 1e-9, max(worst - 1, 0.0))
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -593,8 +595,8 @@ def seed_claims():
                "amplified); random tanh RNNs, ρ ∈ (0.5, 0.99)", probe_no_amplification("rho<1"), 200),
         Search(f"σ_max(W_R) < 1 ⇒ ‖∂h_t/∂h_0‖₂ ≤ 1 for t = 1…{HORIZON}", probe_no_amplification("sigma<1"), 100),
         "the largest singular value σ_max(W_R) < 1 = 1/γ takes the place of the principal eigenvalue (Pascanu et "
-        "al.): then ‖∂h_t/∂h_l‖₂ ≤ σ_max^{t−l} → 0; with only ρ(W_R) < 1 a non-normal W_R amplifies the gradient "
-        "for many steps first"))
+        "al.): then ‖∂h_t/∂h_l‖₂ ≤ σ_max^{t−l} → 0; with only ρ(W_R) < 1 a non-normal W_R can amplify the "
+        "gradient over many steps"))
     z = sp.Symbol("z", real=True)
     claims.append(Claim(
         SECTION, "\\tanh 的导数总是小于等于1", "A6.3 RNN, “可以看到”, third bullet (first half)",
@@ -603,7 +605,8 @@ def seed_claims():
         SECTION, "当 W_R 的主特征值小于1, 梯度可能变为0", "A6.3 RNN, “可以看到”, third bullet (second half)",
         Search(f"some tanh RNN with ρ(W_R) < 1 has ‖∂h_{HORIZON}/∂h_0‖₂ < 1e-6 (found by random search)",
                probe_can_vanish, 1),
-        note="“May” is an existence claim, and the search finds such networks at once. The norm becomes tiny, "
+        note="“May” is an existence claim, and the search finds such networks at once (the “error” above is the "
+             "norm ‖∂h_40/∂h_0‖₂ of the network it found). The norm becomes tiny, "
              "not exactly 0 (tanh′ > 0, so the product is 0 only when W_R itself is singular)."))
     claims.append(Claim(
         SECTION, "这代表前面的隐藏层对后面的隐藏层造成的影响十分小! 是远距离的梯度消失。",
@@ -1035,7 +1038,7 @@ def draw_norms(fig):
     ax.set_yscale("log")
     ax.set_xlabel("t")
     ax.set_ylabel("‖∂h_t/∂h_0‖₂")
-    ax.set_title("Jacobian norm through time (solid) and the bound σ_max^t (dashed); H = 32, small inputs")
+    ax.set_title("‖∂h_t/∂h_0‖₂ (solid) and the bound σ_max^t (dashed), H = 32")
     ax.legend(loc="lower left", fontsize=8)
 
 

@@ -1,0 +1,109 @@
+"""The A6.3 RNN page's verdicts against independent numerics: torch autograd Jacobians of the unrolled
+tanh recurrence (float64), so that the checker's evidence is confirmed by a second route."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from derive.checking import check_claim, check_step
+from derive.derivations import rnn_jacobian as rj
+
+torch = pytest.importorskip("torch")
+
+
+def torch_jacobian(W_R, W_I, b, xs, h_start, steps):
+    """∂h_{l+steps}/∂h_l of h ↦ tanh(W_I x + W_R h + b), by torch autograd (float64)."""
+    W_R, W_I, b = (torch.as_tensor(v, dtype=torch.float64) for v in (W_R, W_I, b))
+    xs = torch.as_tensor(xs, dtype=torch.float64)
+
+    def run(h):
+        for k in range(steps):
+            h = torch.tanh(W_I @ xs[k] + W_R @ h + b)
+        return h
+
+    return torch.autograd.functional.jacobian(run, torch.as_tensor(h_start, dtype=torch.float64)).numpy()
+
+
+@pytest.fixture(scope="module")
+def claims():
+    return {c.claim: c for c in rj.seed_claims()}
+
+
+def find(claims, text):
+    (hit,) = [c for k, c in claims.items() if text in k]
+    return hit
+
+
+def test_saturation_counterexample_is_real(claims):
+    """ρ(W_R) > 1 and still ‖∂h_40/∂h_0‖₂ < 1: confirmed with torch, eigenvalues from torch.linalg."""
+    claim = find(claims, "主特征值大于1")
+    result = check_claim(claim, rj.NAME)
+    assert result.verdict in ("imprecise", "wrong")
+    c = rj.FOUND["saturation"]
+    rho = float(torch.linalg.eigvals(torch.as_tensor(c["W"])).abs().max())
+    assert rho > 1
+    J = torch_jacobian(c["W"], c["W_I"], c["b"], c["xs"], c["h0"], rj.HORIZON)
+    assert np.linalg.norm(J, 2) < 1
+    assert np.isclose(np.linalg.norm(J, 2), c["norms"][-1], rtol=1e-8, atol=1e-300)
+
+
+def test_transient_growth_counterexample_is_real(claims):
+    """ρ(W_R) < 1 and still ‖∂h_t/∂h_0‖₂ > 1 for some t: confirmed with torch."""
+    claim = find(claims, "主特征值小于1, 则会导致梯度消失")
+    result = check_claim(claim, rj.NAME)
+    assert result.verdict in ("imprecise", "wrong")
+    c = rj.FOUND["transient"]
+    rho = float(torch.linalg.eigvals(torch.as_tensor(c["W"])).abs().max())
+    assert rho < 1
+    t = int(np.argmax(c["norms"])) + 1
+    J = torch_jacobian(c["W"], c["W_I"], c["b"], c["xs"], c["h0"], t)
+    assert np.linalg.norm(J, 2) > 1
+    # and the singular-value bound still holds there (the page's reading of the claim)
+    s = float(torch.linalg.matrix_norm(torch.as_tensor(c["W"]), ord=2))
+    assert np.linalg.norm(J, 2) <= s ** t * (1 + 1e-9)
+
+
+def test_product_range_and_order_numerically():
+    """The seed's ∏_{i=l}^{t} (either order) is not ∂h_t/∂h_l; k = t … l+1, later on the left, is."""
+    rng = np.random.default_rng(63)
+    H, D, t, l = 3, 2, 4, 1
+    W_R, W_I, b = rng.normal(size=(H, H)), rng.normal(size=(H, D)), rng.normal(size=H) * 0.5
+    xs = rng.normal(size=(t + 1, D))  # xs[k] = x_k, k = 0 … t (x_0 unused by the model)
+    h = {0: np.tanh(rng.normal(size=H))}
+    a = {}
+    for k in range(1, t + 1):
+        a[k] = W_I @ xs[k] + W_R @ h[k - 1] + b
+        h[k] = np.tanh(a[k])
+    J = torch_jacobian(W_R, W_I, b, xs[l + 1:], h[l], t - l)
+
+    def factor(k):
+        return np.diag(1 - np.tanh(a[k]) ** 2) @ W_R
+
+    def product(ks):
+        out = np.eye(H)
+        for k in ks:
+            out = out @ factor(k)
+        return out
+
+    assert np.allclose(product(range(t, l, -1)), J, rtol=1e-12, atol=1e-14)
+    assert not np.allclose(product(range(l + 1, t + 1)), J, rtol=1e-3)  # ascending order
+    assert not np.allclose(product(range(t, l - 1, -1)), J, rtol=1e-3)  # i = l … t, descending
+    assert not np.allclose(product(range(l, t + 1)), J, rtol=1e-3)  # i = l … t, ascending
+    verdict = check_claim(find({c.claim: c for c in rj.seed_claims()}, "\\prod_{i=l}^t"), rj.NAME).verdict
+    assert verdict == "wrong"  # both readings fail numerically above
+
+
+def test_norm_bound_step_holds_and_is_nearly_tight():
+    """The checked bound ‖∂h_t/∂h_0‖₂ ≤ σ_max^t holds, and for W_R = s·orthogonal with tiny inputs
+    (tanh′ ≈ 1) torch's Jacobian comes close to it, so the bound is not vacuous."""
+    (step,) = [s for s in rj.steps_and_claims()[0] if s.title.startswith("Norm bound")]
+    assert check_step(step, rj.NAME).ok
+    rng = np.random.default_rng(2013)
+    H, T = 6, 12
+    q, _ = np.linalg.qr(rng.normal(size=(H, H)))
+    for s in (0.7, 1.3):
+        W = s * q
+        J = torch_jacobian(W, rng.normal(size=(H, 2)) * 1e-4, rng.normal(size=H) * 1e-4,
+                           rng.normal(size=(T, 2)), rng.normal(size=H) * 1e-4, T)
+        ratio = np.linalg.norm(J, 2) / s ** T
+        assert 0.99 < ratio <= 1 + 1e-12
