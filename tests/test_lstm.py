@@ -1,0 +1,252 @@
+"""derive.generated.lstm against independent oracles: torch.nn.LSTM autograd (float64), central
+differences, torch.autograd.functional.jacobian for the four-term cell Jacobian; input validation; and the
+in-place emitter that prints the per-step formulas."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from derive.generated import lstm as gen
+
+torch = pytest.importorskip("torch")
+
+NAMES = ("x", "h0", "c0", "W_ih", "W_hh", "b_ih", "b_hh")
+SHAPES = [(1, 1, 2, 3), (1, 3, 4, 4), (3, 1, 5, 2), (4, 2, 6, 6), (7, 4, 3, 5)]  # (T, B, D, H)
+
+
+def make(T, B, D, H, seed, dtype=np.float64):
+    """Random nonzero inputs, weights and biases (biases far from zero: zero biases hide bugs)."""
+    rng = np.random.default_rng(seed)
+    arrays = {
+        "x": rng.normal(size=(T, B, D)),
+        "h0": rng.normal(0, 0.8, (B, H)),
+        "c0": rng.normal(0, 0.8, (B, H)),
+        "W_ih": rng.normal(0, 0.7, (4 * H, D)),
+        "W_hh": rng.normal(0, 0.7, (4 * H, H)),
+        "b_ih": rng.choice([-1, 1], 4 * H) * rng.uniform(0.2, 1.0, 4 * H),
+        "b_hh": rng.choice([-1, 1], 4 * H) * rng.uniform(0.2, 1.0, 4 * H),
+    }
+    return {k: v.astype(dtype) for k, v in arrays.items()}, rng.normal(size=(T, B, H)).astype(dtype)
+
+
+def torch_reference(a, dhs):
+    """torch.nn.LSTM (float64) forward and autograd gradients of sum(hs * dhs)."""
+    T, B, D = a["x"].shape
+    H = a["W_hh"].shape[1]
+    m = torch.nn.LSTM(D, H).double()
+    with torch.no_grad():
+        for name, key in (("weight_ih_l0", "W_ih"), ("weight_hh_l0", "W_hh"), ("bias_ih_l0", "b_ih"),
+                          ("bias_hh_l0", "b_hh")):
+            getattr(m, name).copy_(torch.from_numpy(a[key]))
+    x = torch.tensor(a["x"], requires_grad=True)
+    h0 = torch.tensor(a["h0"][None], requires_grad=True)
+    c0 = torch.tensor(a["c0"][None], requires_grad=True)
+    out, _ = m(x, (h0, c0))
+    out.backward(torch.from_numpy(dhs))
+    grads = {"x": x.grad, "h0": h0.grad[0], "c0": c0.grad[0], "W_ih": m.weight_ih_l0.grad,
+             "W_hh": m.weight_hh_l0.grad, "b_ih": m.bias_ih_l0.grad, "b_hh": m.bias_hh_l0.grad}
+    return out.detach().numpy(), {k: v.numpy() for k, v in grads.items()}
+
+
+def rel(a, b):
+    return float(np.linalg.norm(np.asarray(a) - b) / max(np.linalg.norm(b), 1e-300))
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=lambda s: "T%d-B%d-D%d-H%d" % s)
+def test_forward_and_every_gradient_match_torch_float64(shape):
+    a, dhs = make(*shape, seed=sum(shape))
+    ref_hs, ref = torch_reference(a, dhs)
+    hs, cache = gen.lstm_forward(*(a[k] for k in NAMES))
+    assert hs.shape == ref_hs.shape and hs.dtype == np.float64
+    assert rel(hs, ref_hs) <= 1e-12
+    grads = gen.lstm_backward(dhs, cache)
+    assert sorted(grads) == sorted(NAMES)
+    for k in NAMES:
+        assert grads[k].shape == a[k].shape, k
+        assert rel(grads[k], ref[k]) <= 1e-10, (k, rel(grads[k], ref[k]))
+    # the seed drops the biases "because they do not appear in the derivative": their gradients are not zero
+    assert np.linalg.norm(grads["b_ih"]) > 1e-3 and np.array_equal(grads["b_ih"], grads["b_hh"])
+
+
+def test_central_differences():
+    a, dhs = make(3, 2, 2, 2, seed=11)
+    hs, cache = gen.lstm_forward(*(a[k] for k in NAMES))
+    grads = gen.lstm_backward(dhs, cache)
+
+    def loss(arrays):
+        return float(np.sum(gen.lstm_forward(*(arrays[k] for k in NAMES))[0] * dhs))
+
+    eps = 1e-6
+    for k in NAMES:
+        fd = np.zeros_like(a[k])
+        for idx in np.ndindex(a[k].shape):
+            plus = {n: v.copy() for n, v in a.items()}
+            minus = {n: v.copy() for n, v in a.items()}
+            plus[k][idx] += eps
+            minus[k][idx] -= eps
+            fd[idx] = (loss(plus) - loss(minus)) / (2 * eps)
+        assert np.max(np.abs(fd - grads[k])) <= 1e-8 * max(1.0, np.max(np.abs(fd))), k
+
+
+def test_float32_stays_float32_and_agrees_with_float64():
+    a, dhs = make(5, 3, 4, 6, seed=5)
+    a32 = {k: v.astype(np.float32) for k, v in a.items()}
+    hs32, cache32 = gen.lstm_forward(*(a32[k] for k in NAMES))
+    g32 = gen.lstm_backward(dhs.astype(np.float32), cache32)
+    hs64, cache64 = gen.lstm_forward(*(a[k] for k in NAMES))
+    g64 = gen.lstm_backward(dhs, cache64)
+    assert hs32.dtype == np.float32 and all(g32[k].dtype == np.float32 for k in NAMES)
+    assert rel(hs32, hs64) < 1e-5
+    for k in NAMES:
+        assert rel(g32[k], g64[k]) < 1e-4, k
+
+
+def test_saturated_gates_stay_finite():
+    """Pre-activations of ±1e4: σ and tanh saturate without overflow warnings or NaN."""
+    a, dhs = make(3, 2, 3, 4, seed=9)
+    a["b_ih"] = a["b_ih"] * 1e4
+    with np.errstate(all="raise"):
+        hs, cache = gen.lstm_forward(*(a[k] for k in NAMES))
+        grads = gen.lstm_backward(dhs, cache)
+    assert np.all(np.isfinite(hs)) and all(np.all(np.isfinite(g)) for g in grads.values())
+    ref_hs, ref = torch_reference(a, dhs)
+    assert rel(hs, ref_hs) <= 1e-12
+    for k in NAMES:
+        assert np.max(np.abs(grads[k] - ref[k])) <= 1e-10 * max(1.0, np.max(np.abs(ref[k]))), k
+
+
+# ----------------------------------------------------------------------------------------------------
+# the cell Jacobian
+# ----------------------------------------------------------------------------------------------------
+def torch_steps(a):
+    """An independent torch implementation of the cell (torch.nn.functional), returning per step the
+    gates and states as tensors; checked against torch.nn.LSTM's hs."""
+    W_ih, W_hh = torch.from_numpy(a["W_ih"]), torch.from_numpy(a["W_hh"])
+    b = torch.from_numpy(a["b_ih"] + a["b_hh"])
+    H = W_hh.shape[1]
+
+    def cell(x, h, c):
+        z = x @ W_ih.T + h @ W_hh.T + b
+        i, f, g, o = torch.sigmoid(z[:, :H]), torch.sigmoid(z[:, H:2 * H]), torch.tanh(z[:, 2 * H:3 * H]), \
+            torch.sigmoid(z[:, 3 * H:])
+        c_new = f * c + i * g
+        return i, f, g, o, c_new, o * torch.tanh(c_new)
+
+    h, c = torch.from_numpy(a["h0"]), torch.from_numpy(a["c0"])
+    steps = []
+    for x in torch.from_numpy(a["x"]):
+        i, f, g, o, c_new, h_new = cell(x, h, c)
+        steps.append({"x": x, "h_prev": h, "c_prev": c, "o": o, "c": c_new, "h": h_new})
+        h, c = h_new, c_new
+    return cell, steps
+
+
+@pytest.mark.parametrize("shape", [(2, 1, 3, 2), (4, 3, 2, 5)], ids=lambda s: "T%d-B%d-D%d-H%d" % s)
+def test_cell_jacobian_matches_torch_autograd(shape):
+    a, dhs = make(*shape, seed=3 + sum(shape))
+    T, B, D, H = shape
+    cell, steps = torch_steps(a)
+    ref_hs, _ = torch_reference(a, dhs)
+    assert np.allclose(np.stack([s["h"].numpy() for s in steps]), ref_hs, rtol=0, atol=1e-13)
+    hs, cache = gen.lstm_forward(*(a[k] for k in NAMES))
+    for t in range(1, T):
+        s, prev = steps[t], steps[t - 1]
+
+        def c_of_cprev(c_prev, s=s, prev=prev):
+            # h_{t-1} = o_{t-1} * tanh(C_{t-1}) moves with C_{t-1}; o_{t-1} is held
+            return cell(s["x"], prev["o"] * torch.tanh(c_prev), c_prev)[4]
+
+        full = torch.autograd.functional.jacobian(c_of_cprev, s["c_prev"]).numpy()  # (B, H, B, H)
+        ref = np.stack([full[b, :, b, :] for b in range(B)])
+        J = gen.lstm_cell_jacobian(cache, t)
+        assert J.shape == (B, H, H)
+        assert rel(J, ref) <= 1e-12, t
+
+
+def test_product_of_cell_jacobians_is_not_the_true_multi_step_derivative():
+    """The seed's ∏ ∂C_{k+1}/∂C_k against the derivative of C_t in C_{t−2} through the joint state
+    (torch autograd): they differ; the first factor alone is right."""
+    a, _ = make(3, 1, 2, 3, seed=21)
+    cell, steps = torch_steps(a)
+    hs, cache = gen.lstm_forward(*(a[k] for k in NAMES))
+    o0, x1, x2 = steps[0]["o"], steps[1]["x"], steps[2]["x"]
+
+    def c2_of_c0(c0):  # C_0 perturbed, h_0 = o_0 tanh(C_0) with o_0 held; the rest is the real recurrence
+        _, _, _, _, c1, h1 = cell(x1, o0 * torch.tanh(c0), c0)
+        return cell(x2, h1, c1)[4]
+
+    true = torch.autograd.functional.jacobian(c2_of_c0, steps[0]["c"]).numpy()[0, :, 0, :]
+    product = gen.lstm_cell_jacobian(cache, 2)[0] @ gen.lstm_cell_jacobian(cache, 1)[0]
+    assert rel(product, true) > 1e-3
+
+
+# ----------------------------------------------------------------------------------------------------
+# validation
+# ----------------------------------------------------------------------------------------------------
+def test_bad_shapes_raise_value_error():
+    a, dhs = make(3, 2, 4, 5, seed=1)
+    bad = {
+        "x": np.zeros((3, 2)), "h0": np.zeros((2, 4)), "c0": np.zeros((3, 5)), "W_ih": np.zeros((20, 3)),
+        "W_hh": np.zeros((19, 5)), "b_ih": np.zeros(19), "b_hh": np.zeros((20, 1)),
+    }
+    for k, v in bad.items():
+        args = dict(a)
+        args[k] = v
+        with pytest.raises(ValueError, match=k if k != "x" else "x must"):
+            gen.lstm_forward(*(args[n] for n in NAMES))
+    with pytest.raises(ValueError, match="x must"):
+        gen.lstm_forward(np.zeros((0, 2, 4)), *(a[n] for n in NAMES[1:]))
+    hs, cache = gen.lstm_forward(*(a[k] for k in NAMES))
+    with pytest.raises(ValueError, match="dhs"):
+        gen.lstm_backward(dhs[:, :, :4], cache)
+
+
+def test_bad_step_index_and_consumed_cache():
+    a, dhs = make(3, 2, 4, 5, seed=2)
+    hs, cache = gen.lstm_forward(*(a[k] for k in NAMES))
+    for t in (0, -1, 3, 10, 1.0, True, "1"):
+        with pytest.raises(ValueError, match="t must"):
+            gen.lstm_cell_jacobian(cache, t)
+    assert gen.lstm_cell_jacobian(cache, np.int64(2)).shape == (2, 5, 5)
+    gen.lstm_backward(dhs, cache)
+    with pytest.raises(ValueError, match="consumed"):
+        gen.lstm_backward(dhs, cache)
+    with pytest.raises(ValueError, match="consumed"):
+        gen.lstm_cell_jacobian(cache, 1)
+    with pytest.raises(ValueError, match="cache"):
+        gen.lstm_backward(dhs, {"x": 1})
+
+
+# ----------------------------------------------------------------------------------------------------
+# the emitter that prints the per-step formulas as in-place ufunc calls
+# ----------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("alias", [None, "a", "b"])
+def test_inplace_emitter_computes_the_expression_even_when_the_target_aliases_an_input(alias):
+    from derive.derivations.lstm_jacobian import InplaceEmitter
+
+    a_, b_, c_ = sp.symbols("a b c", real=True)
+    exprs = [a_ * b_ * (1 - a_), c_ + b_ * a_ * (1 - c_ ** 2), 1 - a_ ** 2, (1 + a_) / 2, a_ * b_ - c_, 3 * a_ * b_]
+    rng = np.random.default_rng(0)
+    for expr in exprs:
+        env = {"a": rng.normal(size=(3, 4)), "b": rng.normal(size=(3, 4)), "c": rng.normal(size=(3, 4))}
+        want = sp.lambdify([a_, b_, c_], expr, "numpy")(env["a"], env["b"], env["c"])
+        em = InplaceEmitter("tmp")
+        target = alias or "out"
+        lines = em.emit(target, expr, None)
+        ns = {"numpy": np, **{k: v.copy() for k, v in env.items()}}
+        ns.setdefault("out", np.empty((3, 4)))
+        for name in em.scratch:
+            ns[name] = np.empty((3, 4))
+        exec("\n".join(lines), ns)
+        assert np.allclose(ns[target], want, rtol=1e-14, atol=1e-14), (expr, target, lines)
+
+
+def test_generated_module_is_up_to_date():
+    from derive.codegen import module_source
+    from derive.registry import load
+    from derive.rendering import ROOT
+
+    d = load("lstm-jacobian")
+    (module,) = d.code
+    assert (ROOT / "derive/generated/lstm.py").read_text(encoding="utf-8") == module_source(module, d)
