@@ -43,6 +43,13 @@ class Elementwise(ElementwiseApplyFunction):
         return r"%s\left(%s\right)" % (name, printer._print(self.expr))
 
 
+class Ones(sp.OneMatrix):
+    """The all-ones matrix, printed 𝟙."""
+
+    def _latex(self, printer):
+        return r"\mathbb{1}"
+
+
 def ms(name, rows, cols=1):
     return sp.MatrixSymbol(name, rows, cols)
 
@@ -643,16 +650,16 @@ CB = 2  # batch size of the symbolic tie checks
 def code_symbols(B=CB, T=2):
     return {
         "X": ms("X", T * B, D), "P": ms("P", T * B, H), "P_t": ms("P_t", B, H), "H_prev": ms("H_{t-1}", B, H),
-        "W_ih": ms("W_ih", H, D), "W_hh": ms("W_hh", H, H), "b": ms("b", H, 1), "ones": sp.OneMatrix(T * B, 1),
+        "W_ih": ms("W_ih", H, D), "W_hh": ms("W_hh", H, H), "b": ms("b", H, 1), "ones": Ones(T * B, 1),
         "A_t": ms("A_t", B, H), "H_t": ms("H_t", B, H), "G_t": ms("G_t", B, H), "Delta_t": ms(r"\Delta_t", B, H),
         "Delta_next": ms(r"\Delta_{t+1}", B, H), "Delta": ms(r"\Delta", T * B, H), "Delta_1": ms(r"\Delta_1", B, H), "Hs_prev": ms("H_{prev}", T * B, H),
-        "J": ms("J", H, H), "g_t": ms("1 - h_t^2", H, 1),
+        "J": ms("J", H, H), "a_k": ms("a_k", H, 1),
     }
 
 
 def code_formulas(B=CB, T=2):
     s = code_symbols(B, T)
-    one_bh = sp.OneMatrix(B, H)
+    one_bh = Ones(B, H)
     return {
         # hoisted input projection (one GEMM for all t; b = b_ih + b_hh folded in)
         "P": s["X"] * s["W_ih"].T + s["ones"] * s["b"].T,
@@ -670,7 +677,7 @@ def code_formulas(B=CB, T=2):
         "dh0": s["Delta_1"] * s["W_hh"],
         "dX": s["Delta"] * s["W_ih"],
         # state Jacobian recursion: J_{k,l} = diag(1 − h_k²) W_hh J_{k−1,l}
-        "J": sp.DiagMatrix(s["g_t"]) * s["W_hh"] * s["J"],
+        "J": sp.DiagMatrix(Elementwise(TanhPrime, s["a_k"])) * s["W_hh"] * s["J"],
     }
 
 
@@ -730,10 +737,10 @@ def code_steps():
     # the Jacobian recursion of the code against SymPy's Jacobian (t − l = 2, one sample)
     hl = state_symbols(1)
     _, hh = unroll(3, hl, 1)
-    # tanh′(a_k) stands for the cached 1 − h_k² (the identity is the step “tanh′ = 1 − tanh²” above)
+    # the code computes tanh′(a_k) as 1 − h_k² from the cached h_k (the step “tanh′ = 1 − tanh²” above)
     aa, _ = unroll(3, hl, 1)
-    J1 = explicit(f["J"], {s["g_t"]: aa[2].applyfunc(TanhPrime), s["W_hh"]: W_R, s["J"]: sp.eye(H)})
-    J2 = explicit(f["J"], {s["g_t"]: aa[3].applyfunc(TanhPrime), s["W_hh"]: W_R, s["J"]: J1})
+    J1 = explicit(f["J"], {s["a_k"]: aa[2], s["W_hh"]: W_R, s["J"]: sp.eye(H)})
+    J2 = explicit(f["J"], {s["a_k"]: aa[3], s["W_hh"]: W_R, s["J"]: J1})
     steps = [
         Step("Code, forward: the hoisted projection P = X W_ihᵀ + 𝟙 bᵀ plus H_{t−1} W_hhᵀ is the model's a_t, "
              f"row by row (B = {B})", Relation(A_exp, A_model),
@@ -749,7 +756,7 @@ def code_steps():
              "$\\sum_t e_t h_{t-1}^{\\top}$ summed over samples is $\\Delta^{\\top} H_{prev}$ with all $(t, "
              "\\text{sample})$ pairs stacked as rows; likewise $\\Delta^{\\top} X$, $\\Delta^{\\top}\\mathbb{1}$ and "
              "$\\Delta W_{ih}$."),
-        Step("Code, state Jacobian: J ← diag(1 − h_k²) W_hh J, started at J = I, is ∂h_t/∂h_l (t − l = 2)",
+        Step("Code, state Jacobian: J ← diag(tanh′(a_k)) W_hh J, started at J = I, is ∂h_t/∂h_l (t − l = 2)",
              Relation(J2, state_jacobian(3, 1)),
              "`rnn_state_jacobian` runs this recursion for $k = l+1, \\dots, t$ with the cached $h_k$."),
     ]
@@ -763,6 +770,23 @@ def code_steps():
 # ----------------------------------------------------------------------------------------------------
 # in-place NumPy emission of the per-step formulas
 # ----------------------------------------------------------------------------------------------------
+def _key(e):
+    """Entrywise functions compare by function and argument, whatever their Python class (SymPy rebuilds
+    an :class:`Elementwise` as a plain ElementwiseApplyFunction inside other expressions)."""
+    if isinstance(e, ElementwiseApplyFunction):
+        fn = e.function.expr.func if isinstance(e.function, sp.Lambda) else e.function
+        return ("entrywise", fn, e.expr)
+    return e
+
+
+class _Names(dict):
+    def __contains__(self, e):
+        return dict.__contains__(self, _key(e))
+
+    def __getitem__(self, e):
+        return dict.__getitem__(self, _key(e))
+
+
 class InplaceEmitter:
     """Turns ``target ← expr`` (a SymPy matrix expression) into NumPy statements that write into the
     existing array ``target`` with ``out=`` and in-place operators: no allocation per time step.
@@ -774,7 +798,7 @@ class InplaceEmitter:
     the template defines."""
 
     def __init__(self, names: dict, scratch: str = "_scratch"):
-        self.names = names
+        self.names = _Names({_key(k): v for k, v in names.items()})
         self.scratch = scratch
 
     def ref(self, e) -> str:
@@ -865,11 +889,10 @@ def code_context():
         s["X"]: "x2", s["W_ih"].T: "W_ih.T", s["ones"] * s["b"].T: "b", s["P_t"]: "h", s["H_prev"]: "h_prev",
         s["W_hh"].T: "W_hh_T", s["W_hh"]: "W_hh", s["A_t"]: "h", s["H_t"]: "h", s["G_t"]: "dhs[t]",
         s["Delta_next"]: "dpre[t + 1]", s["Delta"]: "dpre2", s["Hs_prev"]: "hprev2", s["Delta_1"]: "dpre[0]",
-        s["W_ih"]: "W_ih", s["g_t"]: "tp", s["J"]: "J",
+        s["W_ih"]: "W_ih", Elementwise(TanhPrime, s["a_k"]): "tp", s["J"]: "J",
     }
     em = InplaceEmitter(names)
-    one_bh = sp.OneMatrix(CB, H)
-    tanh_prime = one_bh - sp.HadamardProduct(s["H_t"], s["H_t"])
+    tanh_prime = Ones(CB, H) - sp.HadamardProduct(s["H_t"], s["H_t"])  # tanh′(A_t) from the cached H_t
     return {
         "projection": em.emit("hs2", f["P"]),
         "projection_tex": tex(Relation(s["P"], f["P"])),

@@ -29,7 +29,7 @@ def rnn_forward(x, h0, W_ih, W_hh, b_ih, b_hh):
 
     Formulas (LaTeX printed from the SymPy expressions; one sample per row)::
 
-        P = X W_{ih}^{\top} + 1 b^{\top}
+        P = X W_{ih}^{\top} + \mathbb{1} b^{\top}
         A_{t} = H_{t-1} W_{hh}^{\top} + P_{t}
         H_{t} = \tanh\left(A_{t}\right)
     """
@@ -64,10 +64,10 @@ def rnn_backward(dhs, cache):
 
     Formulas (LaTeX printed from the SymPy expressions; Delta_t = dE/dA_t, one sample per row)::
 
-        \Delta_{t} = \left(G_{t} + \Delta_{t+1} W_{hh}\right) \odot \left(- H_{t}^{\circ {2}} + 1\right)
+        \Delta_{t} = \left(G_{t} + \Delta_{t+1} W_{hh}\right) \odot \left(- H_{t}^{\circ {2}} + \mathbb{1}\right)
         dW_hh = \Delta^{\top} H_{prev}
         dW_ih = \Delta^{\top} X
-        db = \Delta^{\top} 1
+        db = \Delta^{\top} \mathbb{1}
         dh0 = \Delta_{1} W_{hh}
         dX = \Delta W_{ih}
     """
@@ -116,7 +116,7 @@ def rnn_state_jacobian(cache, t, l):
 
     Recursion (LaTeX printed from the SymPy expression)::
 
-        J = \operatorname{diag}\left(1 - h^{2}_{t}\right) W_{hh} J
+        J = \operatorname{diag}\left(\tanh'\left(a_{k}\right)\right) W_{hh} J
     """
     states, x, W_ih, W_hh = _check_cache(cache)
     T = states.shape[0] - 1
