@@ -621,8 +621,12 @@ def steps_and_claims():
     folded = seed_cell([x_t, h_prev, sp.Integer(1)], {g: W[g] for g in GATES})  # W_g = [w_gx, w_gh, b_g]
     # bias gradients of one scalar step: dh_t/db_g
     _, _, _, h_one = scalar_cell(x_t, h_prev, c_prev)
-    bias_grad = [Relation(sp.diff(h_one, W[g][2]), sp.Integer(0), domain=Domain(samples=6)) for g in GATES]
-    bias_grad.append(Relation(sp.diff(four, W["f"][2]), sp.Integer(0), domain=DOM))
+    # moderate ranges, so that a counter-example is not a saturated gate with a tiny derivative
+    moderate = Domain(ranges={v: (-1.0, 1.0) for v in sorted(h_one.free_symbols | four.free_symbols,
+                                                            key=lambda v: v.name) if v != o_prev} | {o_prev: UNIT},
+                      samples=6)
+    bias_grad = [Relation(sp.diff(h_one, W[g][2]), sp.Integer(0), domain=moderate) for g in GATES]
+    bias_grad.append(Relation(sp.diff(four, W["f"][2]), sp.Integer(0), domain=moderate))
     # the expanded form read literally: W_f is the whole matrix acting on [x_t, h_{t-1}] (a row here)
     row = lambda g: sp.Matrix([[W[g][0], W[g][1]]])  # noqa: E731
     dh_dc = o_prev * TanhPrime(c_prev)
@@ -851,18 +855,29 @@ def code_module() -> CodeModule:
     assert sig.count == 0, "the sigmoid must be computed in place"
     bw = InplaceEmitter("bt")
     backward_lines = []
-    # dC_t into dc; the gate gradients overwrite the gates: o first, g via a scratch (da_i still needs g),
-    # then i; dC_{t-1} = dC_t·f into the second cell buffer before f is overwritten by da_f
-    plan = [("dC", "dc", None), ("da_o", "da_o", "o"), ("da_g", "dg_tmp", None), ("da_i", "da_i", "i")]
-    for key, target, alias in plan:
-        expr = code[key].xreplace({dCs: dc})  # dC_t already sits in the buffer dc
-        backward_lines.append(f"# {key} = {numpy_code(code[key])}")
-        backward_lines += bw.emit(target, expr, alias)
-    backward_lines.append("numpy.copyto(da_g, dg_tmp)")
-    for key, target, alias in (("dc_prev", "dc_next", None), ("da_f", "da_f", "f")):
-        backward_lines.append(f"# {key} = {numpy_code(code[key])}")
-        backward_lines += bw.emit(target, code[key].xreplace({dCs: dc}), alias)
+    # Shared factors cut the ufunc calls per step: u = dh·o (for dC_t and da_o), w = dC_t·i (for da_i and
+    # da_g), dC_{t-1} = dC_t·f (reused by da_f). Each rewritten formula is checked against the derived one.
+    U, Wc = sym("u"), sym("w")
+    plan = [
+        ("u", U, dh * CO, None, None),
+        ("dC", "dc", code["dC"].subs(dh * CO, U), None, {U: dh * CO}),
+        ("da_o", "da_o", U * CTC * (1 - CO), "o", {U: dh * CO}),
+        ("w", Wc, dCs * CI, None, None),
+        ("da_i", "da_i", Wc * CG * (1 - CI), "i", {Wc: dCs * CI}),  # before da_g: it still reads g
+        ("da_g", "da_g", Wc * (1 - CG ** 2), "g", {Wc: dCs * CI}),
+        ("dc_prev", "dc_next", dCs * CF, None, None),
+        ("da_f", "da_f", sym("dc_next") * cprev * (1 - CF), "f", {sym("dc_next"): dCs * CF}),
+    ]
+    for key, target, expr, alias, defs in plan:
+        if key in code:  # the rewritten form must equal the derived one
+            assert sp.expand(expr.xreplace(defs or {}) - code[key]) == 0, key
+            backward_lines.append(f"# {key} = {numpy_code(code[key])}")
+        else:
+            backward_lines.append(f"# {key} = {numpy_code(expr)}")
+        target = target.name if isinstance(target, sp.Symbol) else target
+        backward_lines += bw.emit(target, expr.xreplace({dCs: dc}), alias)  # dC_t sits in the buffer dc
     backward_lines.append("dc, dc_next = dc_next, dc")
+    assert "u" not in bw.scratch and "w" not in bw.scratch
     # jacobian: the per-unit coefficients of the four terms and d = dh_{t-1}/dC_{t-1}
     op, tcp = sym("o_prev"), sym("tc_prev")
     coeff = {"u_f": cprev * CF * (1 - CF), "u_i": CG * CI * (1 - CI), "u_g": CI * (1 - CG ** 2),
@@ -883,7 +898,7 @@ def code_module() -> CodeModule:
         "sigmoid_lines_o": sig_lines,
         "scratch_forward": fw.scratch or ["_unused"],
         "backward_lines": backward_lines,
-        "scratch_backward": ["dg_tmp", "dc_next"] + bw.scratch,
+        "scratch_backward": ["u", "w", "dc_next"] + bw.scratch,
         "jacobian_lines": jacobian_lines,
         "jacobian_formula": jac_formula,
     }

@@ -138,42 +138,40 @@ def lstm_backward(dhs, cache):
     cache["consumed"] = True
     dh = numpy.zeros((B, H), dtype=G.dtype)  # dE/dh_t arriving from step t + 1
     dc = numpy.zeros((B, H), dtype=G.dtype)  # dE/dC_t arriving from step t + 1
-    dg_tmp, dc_next, bt0 = (numpy.empty((B, H), dtype=G.dtype), numpy.empty((B, H), dtype=G.dtype), numpy.empty((B, H), dtype=G.dtype))
+    u, w, dc_next, bt0 = (numpy.empty((B, H), dtype=G.dtype), numpy.empty((B, H), dtype=G.dtype), numpy.empty((B, H), dtype=G.dtype), numpy.empty((B, H), dtype=G.dtype))
     for t in range(T - 1, -1, -1):
         a = G[t]
         i, f, g, o = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
         da_i, da_f, da_g, da_o = i, f, g, o  # the gradients overwrite the gates they no longer need
         c_prev, tc = C[t], TC[t]
         dh += dhs[t]
+        # u = dh*o
+        numpy.multiply(dh, o, out=u)
         # dC = dc + dh*o*(1 - tc**2)
         numpy.square(tc, out=bt0)
         numpy.subtract(1.0, bt0, out=bt0)
-        numpy.multiply(bt0, dh, out=bt0)
-        numpy.multiply(bt0, o, out=bt0)
+        numpy.multiply(bt0, u, out=bt0)
         numpy.add(bt0, dc, out=dc)
         # da_o = dh*o*tc*(1 - o)
         numpy.subtract(1.0, o, out=bt0)
-        numpy.multiply(bt0, dh, out=bt0)
-        numpy.multiply(bt0, o, out=bt0)
-        numpy.multiply(bt0, tc, out=da_o)
-        # da_g = dC*i*(1 - g**2)
-        numpy.square(g, out=dg_tmp)
-        numpy.subtract(1.0, dg_tmp, out=dg_tmp)
-        numpy.multiply(dg_tmp, dc, out=dg_tmp)
-        numpy.multiply(dg_tmp, i, out=dg_tmp)
+        numpy.multiply(bt0, tc, out=bt0)
+        numpy.multiply(bt0, u, out=da_o)
+        # w = dC*i
+        numpy.multiply(dc, i, out=w)
         # da_i = dC*g*i*(1 - i)
         numpy.subtract(1.0, i, out=bt0)
-        numpy.multiply(bt0, dc, out=bt0)
         numpy.multiply(bt0, g, out=bt0)
-        numpy.multiply(bt0, i, out=da_i)
-        numpy.copyto(da_g, dg_tmp)
+        numpy.multiply(bt0, w, out=da_i)
+        # da_g = dC*i*(1 - g**2)
+        numpy.square(g, out=bt0)
+        numpy.subtract(1.0, bt0, out=bt0)
+        numpy.multiply(bt0, w, out=da_g)
         # dc_prev = dC*f
         numpy.multiply(dc, f, out=dc_next)
         # da_f = c_prev*dC*f*(1 - f)
         numpy.subtract(1.0, f, out=bt0)
         numpy.multiply(bt0, c_prev, out=bt0)
-        numpy.multiply(bt0, dc, out=bt0)
-        numpy.multiply(bt0, f, out=da_f)
+        numpy.multiply(bt0, dc_next, out=da_f)
         dc, dc_next = dc_next, dc
         numpy.matmul(a, W_hh, out=dh)  # dE/dh_{t-1} through the four gates
     dA = G.reshape(T * B, 4 * H)
