@@ -453,6 +453,16 @@ def steps_and_claims():
     ]
     GENERAL[title5] = ("\\begin{gathered}" + " \\\\ ".join(
         " \\qquad ".join(tex(r) for r in lines[i:i + 2]) for i in range(0, len(lines), 2)) + "\\end{gathered}")
+    # a nonlinear loss: the same formula with g_t = ∂E_t/∂y_t substituted
+    gs = gs_of(T_BPTT)
+    yhat = [None] + [column("\\hat{y}", O, t) for t in range(1, T_BPTT + 1)]
+    ys = {t: W_o * h[t] for t in range(1, T_BPTT + 1)}
+    E_sq = sum((((ys[t] - yhat[t]).T * (ys[t] - yhat[t]))[0, 0] / 2 for t in range(1, T_BPTT + 1)), sp.Integer(0))
+    g_of = {g: v for t in range(1, T_BPTT + 1) for g, v in zip(gs[t], ys[t] - yhat[t])}
+    steps.append(Step("… for any loss: E = Σ_t ½‖y_t − ŷ_t‖² gives the same ∂E/∂b with g_t = y_t − ŷ_t",
+                      Relation(b_vec.applyfunc(lambda v: sp.diff(E_sq, v)), formulas["b"][1].xreplace(g_of)),
+                      "A first derivative of $E$ sees each $E_t$ only through $g_t = \\partial E_t/\\partial y_t$; "
+                      "this checks it for the squared error."))
     # the seed's chain form for one E_t through the products ∂h_t/∂h_i, with the immediate partial ∂⁺h_i/∂W_R
     steps.append(Step("The same gradient as a sum over paths: ∂E_t/∂W_R = Σ_{i=1}^{t} (∂E_t/∂h_t)(∂h_t/∂h_i)(∂⁺h_i/∂W_R)",
                       seed_sum_relation(immediate=True, start=1),
