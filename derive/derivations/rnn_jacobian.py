@@ -113,31 +113,25 @@ def state_symbols(l):
     return column("h", H, l)
 
 
-def jacobian_product(t, l, descending=True, bias=True, first=None, last=None, arg_index=None):
-    """∏ diag(tanh′(a_k)) W_R over k = first … last (default l+1 … t) in the given order, the a_k being the
-    nested pre-activations from h_l = symbols. ``arg_index(k)`` picks which a the factor k uses."""
-    a, _ = unroll(t, state_symbols(l) if l > 0 else None, l, bias)
-    if l > 0 or first is not None:
-        # a_l itself (used by the seed's extra factor) needs h_{l-1} and x_l: take h_{l-1} as symbols too
-        xs = xs_of(t)
-        b = b_vec if bias else sp.zeros(H, 1)
-        if l >= 1:
-            a[l] = W_I * xs[l] + W_R * column("h", H, l - 1) + b
-    first = l + 1 if first is None else first
-    last = t if last is None else last
-    ks = list(range(first, last + 1))
+def jacobian_product(t, l, descending=True, bias=True, first=None):
+    """∏ diag(tanh′(a_k)) W_R over k = first … t (default first = l + 1) in the given order, the a_k being
+    the nested pre-activations from the symbols h_l. ``first = l`` adds the seed's extra factor with
+    a_l = W_I x_l + W_R h_{l−1} (+ b), h_{l−1} taken as symbols too."""
+    a, _ = unroll(t, state_symbols(l), l, bias)
+    if l >= 1:
+        a[l] = W_I * xs_of(t)[l] + W_R * state_symbols(l - 1) + (b_vec if bias else sp.zeros(H, 1))
+    ks = list(range(l + 1 if first is None else first, t + 1))
     if descending:
         ks = ks[::-1]
     out = sp.eye(H)
     for k in ks:
-        kk = k if arg_index is None else arg_index(k)
-        out = out * tanhp_diag(a[kk]) * W_R
+        out = out * tanhp_diag(a[k]) * W_R
     return out
 
 
 def state_jacobian(t, l, bias=True):
     """∂h_t/∂h_l by SymPy: the Jacobian of the nested h_t with respect to the symbols h_l."""
-    hl = state_symbols(l) if l > 0 else h0_vec
+    hl = state_symbols(l)  # state_symbols(0) are the symbols of h_0
     _, h = unroll(t, hl, l, bias)
     return h[t].jacobian(hl)
 
@@ -770,10 +764,10 @@ def code_steps():
              Relation(J2, state_jacobian(3, 1)),
              "`rnn_state_jacobian` runs this recursion for $k = l+1, \\dots, t$ with the cached $h_k$."),
     ]
-    for st, key in zip(steps, ("A_t", "Delta_t", "dW_hh", "J")):
-        GENERAL[st.title] = tex(Relation(code_symbols()[{"A_t": "A_t", "Delta_t": "Delta_t", "dW_hh": "Delta",
-                                                         "J": "J"}[key]] if key != "dW_hh" else
-                                         ms(r"\partial E/\partial W_{hh}", H, H), f[key]))
+    shown = ((s["A_t"], f["A_t"]), (s["Delta_t"], f["Delta_t"]),
+             (ms(r"\partial E/\partial W_{hh}", H, H), f["dW_hh"]), (s["J"], f["J"]))
+    for st, (lhs, rhs) in zip(steps, shown):
+        GENERAL[st.title] = tex(Relation(lhs, rhs))
     return steps
 
 
