@@ -14,7 +14,7 @@ import numpy as np
 import sympy as sp
 
 from ..functions import Sigmoid, Tanh, TanhPrime
-from ..model import (Claim, CodeModule, Derivation, Domain, Plot, Relation, Search, Step, VerifyRow,
+from ..model import (Claim, CodeFunction, CodeModule, Derivation, Domain, Plot, Relation, Search, Step, VerifyRow,
                      Witness)
 from ..printing import numpy_code, tex
 from ..registry import register
@@ -156,11 +156,9 @@ def one_step_vector():
         Step("Matrix form (H = 2): SymPy's full Jacobian of C_t(C_{t−1}) equals diag(f_t) plus the three terms",
              Relation(show(full), show(four), domain=dom),
              "Left: ``Matrix.jacobian`` of $C_t$ with $h_{t-1} = o_{t-1}\\odot\\tanh C_{t-1}$ substituted "
-             "($a_{g k}$ abbreviates the pre-activation of gate $g$, unit $k$). Right: "
-             "$\\operatorname{diag}(f_t) + [\\operatorname{diag}(C_{t-1}\\odot\\sigma'(a_f))W_{fh} + "
-             "\\operatorname{diag}(\\tilde C_t\\odot\\sigma'(a_i))W_{ih} + \\operatorname{diag}(i_t\\odot\\tanh'(a_C))"
-             "W_{Ch}]\\operatorname{diag}(o_{t-1}\\odot\\tanh'(C_{t-1}))$. So for one step, with $o_{t-1}$ held, "
-             "the four terms are complete."),
+             "($a_{g k}$ abbreviates the pre-activation of gate $g$, unit $k$). Right, in matrix form:\n\n"
+             "$$\n" + four_term_matrix_tex() + "\n$$\n\nSo for one step, with $o_{t-1}$ held, the four terms "
+             "are complete."),
         Step("With h_{t−1} held as the separate state it is, ∂C_t/∂C_{t−1} is only diag(f_t)",
              Relation(show(partial_c), show(diag(f)), domain=dom),
              "In the recurrence the state is the pair $(h_{t-1}, C_{t-1})$: $C_{t-1}$ enters $C_t$ directly "
@@ -174,6 +172,40 @@ def one_step_vector():
              "$o_{t-1}$ held; $o_{t-1}$ depends on $h_{t-2}$, not on $C_{t-1}$, so within one step nothing is "
              "missing."),
     ]
+
+
+# ----------------------------------------------------------------------------------------------------
+# matrix-expression forms (MatrixSymbols) of the results, printed into the explanations
+# ----------------------------------------------------------------------------------------------------
+def _msym(name, rows, cols=1):
+    return sp.MatrixSymbol(name, rows, cols)
+
+
+def four_term_matrix_tex() -> str:
+    """diag(f_t) + [diag(u_f) W_fh + diag(u_i) W_ih + diag(u_C) W_Ch] diag(d) with the per-unit u's."""
+    from sympy.matrices.expressions.diagonal import DiagMatrix
+
+    Hn = sp.Symbol("H")
+    gates = {"f": sym("f"), "i": sym("i"), "C": sym("\\tilde{C}")}
+    J = DiagMatrix(_msym("f_t", Hn)) + sp.MatAdd(*[DiagMatrix(_msym(f"u_{g}", Hn)) * _msym(f"W_{{{g}h}}", Hn, Hn)
+                                                  for g in ("f", "i", "C")]) * DiagMatrix(_msym("d", Hn))
+    a_f, a_i, a_c, cp, op = sym("a_f"), sym("a_i"), sym("a_C"), sym("C_{t-1}"), sym("o_{t-1}")
+    defs = [(sym("u_f"), cp * dsig(a_f)), (sym("u_i"), Tanh(a_c) * dsig(a_i)), (sym("u_C"), Sigmoid(a_i) * TanhPrime(a_c)),
+            (sym("d"), op * TanhPrime(cp))]
+    del gates
+    return tex(J) + ",\\quad " + ",\\; ".join(tex(Relation(k, v)) for k, v in defs) + "\\text{ (entrywise)}"
+
+
+def bptt_matrix_tex() -> str:
+    """The one-step BPTT results in matrix form."""
+    Hn, Dn = sp.Symbol("H"), sp.Symbol("D")
+    da, x, h = _msym("\\delta a_t", 4 * Hn), _msym("x_t", Dn), _msym("h_{t-1}", Hn)
+    Wih, Whh = _msym("W_{ih}", 4 * Hn, Dn), _msym("W_{hh}", 4 * Hn, Hn)
+    rels = [Relation(_msym("\\nabla W_{ih}", 4 * Hn, Dn), da * x.T), Relation(_msym("\\nabla W_{hh}", 4 * Hn, Hn), da * h.T),
+            Relation(_msym("\\nabla b_{ih}", 4 * Hn), da), Relation(_msym("\\nabla b_{hh}", 4 * Hn), da),
+            Relation(_msym("\\delta x_t", Dn), Wih.T * da), Relation(_msym("\\delta h_{t-1}", Hn), Whh.T * da)]
+    return ",\\quad ".join(tex(r) for r in rels)
+
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -565,9 +597,10 @@ def steps_and_claims():
     steps += [
         Step("Two steps: the true dC_{i+2}/dC_i is the C-row of the product of joint (h, C) Jacobians",
              Relation(true2, joint2, domain=dom2),
-             "The correct chain: $\\frac{dC_t}{dC_i} = [0\\;1]\\,\\prod_{k=t}^{i+1} "
-             "\\frac{\\partial(h_k, C_k)}{\\partial(h_{k-1}, C_{k-1})}\\,"
-             "\\begin{bmatrix}o_i\\tanh'(C_i)\\\\1\\end{bmatrix}$, the $2\\times2$ blocks from ``sympy.diff``."),
+             "The correct chain: multiply the one-step Jacobians of the joint state $(h_k, C_k)$ with respect to "
+             "$(h_{k-1}, C_{k-1})$ (each $2\\times2$ here, from ``sympy.diff``), apply the product to the column "
+             "$\\partial(h_i, C_i)/\\partial C_i$, and read off the $C$ row. Left: ``sympy.diff`` of the unrolled "
+             "$C_{i+2}$; right: that product."),
     ]
     # what the seed's product drops: the path through o_{i+1}(h_i)
     _, _, c1, h1 = scalar_cell(xs[0], o_i * Tanh(c), c)
@@ -580,21 +613,25 @@ def steps_and_claims():
         Step("Two steps: the seed's product misses exactly the output-gate path o_{i+1}(h_i)",
              Relation(true2 - prod2, missing, domain=dom2),
              "Each four-term factor holds $o_{k-1}$ fixed. Over two steps $h_{i+1} = o_{i+1}\\tanh C_{i+1}$ "
-             "and $o_{i+1} = \\sigma(w_{oh}h_i + \\dots)$ moves with $C_i$ through $h_i$: the missing term is "
-             "$\\frac{\\partial C_{i+2}}{\\partial h_{i+1}}\\tanh(C_{i+1})\\,\\sigma'(a_{o,i+1})\\,w_{oh}\\,"
-             "o_i\\tanh'(C_i)$."),
+             "and $o_{i+1}$ moves with $C_i$ through $h_i$. Left: the true derivative minus the seed's product; "
+             "right: the term through $o_{i+1}$ (the effect of $C_i$ on $h_i$, then on $o_{i+1}$, then on $h_{i+1}$, "
+             "then on $C_{i+2}$)."),
     ]
     # per-unit BPTT formulas, as the generated code prints them
-    _, unit_checks, _ = code_forms()
+    ucode, unit_checks, (u_dh, u_dc, u_dC) = code_forms()
+    shown = {u_dh: sym("\\delta h"), u_dc: sym("\\delta c"), u_dC: sym("\\delta C_t"), CTC: Tanh(sym("C_t")),
+             sym("c_prev"): sym("C_{t-1}")}
+    unit_tex = ",\\quad ".join(
+        tex(Relation(sym(name), ucode[key].xreplace(shown)))
+        for key, name in (("dC", "\\delta C_t"), ("da_i", "\\delta a_i"), ("da_f", "\\delta a_f"),
+                          ("da_g", "\\delta a_g"), ("da_o", "\\delta a_o"), ("dc_prev", "\\delta C_{t-1}")))
     steps += [
         Step("BPTT per unit: the chain-rule formulas in the stored gate values equal the direct derivatives",
              unit_checks,
              "With $\\delta h$ the gradient reaching $h_t$ and $\\delta c$ the one reaching $C_t$ from step "
-             "$t+1$: $\\delta C_t = \\delta c + \\delta h\\,o\\,(1-\\tanh^2 C_t)$, then each pre-activation "
-             "gradient is $\\delta C_t$ (or $\\delta h$ for $o$) times one local derivative. Written in the "
-             "activated gates $i, f, g, o$ and $\\tanh C_t$ that the forward pass stores, so backward needs no "
-             "transcendental call; compared with ``sympy.diff`` of $\\delta h\\,h_t + \\delta c\\,C_t$ in the "
-             "pre-activations."),
+             "$t+1$, in the activated gates $i, f, g, o$ that the forward pass stores (so backward needs no "
+             "transcendental call):\n\n$$\n" + unit_tex + "\n$$\n\nEach is compared with ``sympy.diff`` of "
+             "$\\delta h\\,h_t + \\delta c\\,C_t$ in the pre-activations."),
         Step("σ(z) = (1 + tanh(z/2))/2 (the overflow-free in-place sigmoid of the code)",
              Relation(Sigmoid(sym("z")), (1 + Tanh(sym("z") / 2)) / 2, domain=Domain(samples=8)),
              "Halving the sigmoid gates' rows of $W$ and $b$ lets the code activate all four gates with one "
@@ -603,10 +640,8 @@ def steps_and_claims():
              "against SymPy's gradient of u·h_t + v·C_t",
              tuple(bptt_check(HV, 1, 1)),
              "One step of ``lstm_backward`` with upstream gradients $u$ (into $h_t$) and $v$ (into $C_t$): "
-             "$\\delta a_t$ from the per-unit formulas; $\\nabla W_{ih} = \\delta a_t x_t^\\top$, "
-             "$\\nabla W_{hh} = \\delta a_t h_{t-1}^\\top$, $\\nabla b_{ih} = \\nabla b_{hh} = \\delta a_t$, "
-             "$\\delta x_t = W_{ih}^\\top\\delta a_t$, $\\delta h_{t-1} = W_{hh}^\\top\\delta a_t$, "
-             "$\\delta C_{t-1} = \\delta C_t\\odot f_t$. BPTT over $T$ steps chains these vector-Jacobian "
+             "$\\delta a_t$ (the four pre-activation gradients stacked, from the per-unit formulas of the previous "
+             "steps), then\n\n$$\n" + bptt_matrix_tex() + "\n$$\n\nBPTT over $T$ steps chains these vector-Jacobian "
              "products through the joint state — $\\delta h_{t-1}$ gets $u_{t-1}$ added, parameter gradients are "
              "summed over $t$ — which the tests check against torch.nn.LSTM's autograd for $T$ up to 7."),
     ]
@@ -902,8 +937,20 @@ def code_module() -> CodeModule:
         "jacobian_lines": jacobian_lines,
         "jacobian_formula": jac_formula,
     }
+    # descriptors for the page's list of generated functions (the bodies are the template's loops)
+    disp = {CI: sym("i_t"), CF: sym("f_t"), CG: sym("g_t"), CO: sym("o_t"), CTC: Tanh(sym("C_t")),
+            cprev: sym("C_{t-1}"), dh: sym("\\delta h_t"), dc: sym("\\delta c")}
+    functions = (
+        CodeFunction("lstm_forward", "x, h0, c0, W_ih, W_hh, b_ih, b_hh",
+                     "hs (T, B, H) and the cache; torch.nn.LSTM layout and gate order i, f, g, o.",
+                     Relation(sym("C_t"), c_update.xreplace(disp)), [("c", c_update)]),
+        CodeFunction("lstm_backward", "dhs, cache", "gradients for x, h0, c0, W_ih, W_hh, b_ih, b_hh.",
+                     Relation(sym("\\delta C_t"), code["dC"].xreplace(disp)), [("dC", code["dC"])]),
+        CodeFunction("lstm_cell_jacobian", "cache, t", "dC_t/dC_{t-1} (B, H, H) for 1 <= t <= T-1.",
+                     jac, [("u_f", coeff["u_f"])]),
+    )
     return CodeModule("lstm", "An LSTM layer (torch.nn.LSTM layout) with BPTT and the four-term cell Jacobian "
-                      "(A6.3).", (), template="code/lstm.py.j2", context=context, verify=verify_lstm)
+                      "(A6.3).", functions, template="code/lstm.py.j2", context=context, verify=verify_lstm)
 
 
 def verify_lstm() -> list[VerifyRow]:
