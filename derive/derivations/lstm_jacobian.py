@@ -186,13 +186,11 @@ def four_term_matrix_tex() -> str:
     from sympy.matrices.expressions.diagonal import DiagMatrix
 
     Hn = sp.Symbol("H")
-    gates = {"f": sym("f"), "i": sym("i"), "C": sym("\\tilde{C}")}
     J = DiagMatrix(_msym("f_t", Hn)) + sp.MatAdd(*[DiagMatrix(_msym(f"u_{g}", Hn)) * _msym(f"W_{{{g}h}}", Hn, Hn)
                                                   for g in ("f", "i", "C")]) * DiagMatrix(_msym("d", Hn))
     a_f, a_i, a_c, cp, op = sym("a_f"), sym("a_i"), sym("a_C"), sym("C_{t-1}"), sym("o_{t-1}")
     defs = [(sym("u_f"), cp * dsig(a_f)), (sym("u_i"), Tanh(a_c) * dsig(a_i)), (sym("u_C"), Sigmoid(a_i) * TanhPrime(a_c)),
             (sym("d"), op * TanhPrime(cp))]
-    del gates
     return tex(J) + ",\\quad " + ",\\; ".join(tex(Relation(k, v)) for k, v in defs) + "\\text{ (entrywise)}"
 
 
@@ -241,7 +239,7 @@ def loss_gradient_claim(n_steps: int = 2):
         h, c = h_new, c_new
     y = wy * h
     E = (y - yhat) ** 2 / 2
-    relations, readings = [], []
+    relations = []
     for g in ("f", "o"):  # the cell-path gate and the output gate (whose W_R the formula misses entirely)
         w_r = W[g][1]
         true = sp.diff(E, w_r)
