@@ -7,6 +7,8 @@ Memory: the peak number of bytes allocated during one forward+backward, above wh
 it (inputs and parameters exist on both sides already). NumPy: ``tracemalloc`` (NumPy reports its array
 buffers to it). torch: the profiler's ``profile_memory`` events of the CPU allocator ("Total Allocated"
 over time). Both count allocator bytes, not resident pages.
+Floor: the same matrix products alone (NumPy's OpenBLAS against torch's MKL), interleaved the same way;
+the LSTM ratio cannot go much below it, since the products are most of the work.
 """
 from __future__ import annotations
 
@@ -70,6 +72,31 @@ def _torch_side(a, torch):
     return run
 
 
+def _gemms(a, lib, torch=None):
+    """Only the matrix products lstm_forward + lstm_backward run (one GEMM for x·W_ih^T, T for h·W_hh^T,
+    T for δa·W_hh, then δx, ∇W_ih, ∇W_hh), through NumPy's BLAS or torch's: the floor of the ratio."""
+    T, B, D = a["x"].shape
+    H = a["W_hh"].shape[1]
+    conv = (lambda v: v) if lib == "numpy" else torch.from_numpy
+    mm = np.matmul if lib == "numpy" else torch.matmul
+    X, WxT = conv(a["x"].reshape(T * B, D)), conv(np.ascontiguousarray(a["W_ih"].T))
+    WhT, Whh, Wih = conv(np.ascontiguousarray(a["W_hh"].T)), conv(a["W_hh"]), conv(a["W_ih"])
+    G = conv(np.ones((T * B, 4 * H), a["x"].dtype))
+    h, rec, dh = conv(a["h0"].copy()), conv(np.empty((B, 4 * H), a["x"].dtype)), conv(a["h0"].copy())
+    Hp = conv(np.ones((T * B, H), a["x"].dtype))
+
+    def run():
+        mm(X, WxT)
+        for t in range(T):
+            mm(h, WhT, out=rec)
+        for t in range(T):
+            mm(G[t * B:(t + 1) * B], Whh, out=dh)
+        mm(G, Wih)
+        mm(X.T, G)
+        mm(Hp.T, G)
+    return run
+
+
 def _numpy_peak(run) -> int:
     tracemalloc.start()
     try:
@@ -122,7 +149,7 @@ def main(argv: list[str]) -> int:
           f"{torch.get_num_threads()}; OMP/OPENBLAS/MKL_NUM_THREADS = {os.environ.get('OMP_NUM_THREADS')}/"
           f"{os.environ.get('OPENBLAS_NUM_THREADS')}/{os.environ.get('MKL_NUM_THREADS')}); median of {repeats}")
     print(f"{'dtype':<8} {'T':>4} {'B':>4} {'D':>4} {'H':>4}  {'numpy ms':>9} {'torch ms':>9} {'ratio':>6}  "
-          f"{'numpy MB':>9} {'torch MB':>9} {'mem ratio':>9}")
+          f"{'numpy MB':>9} {'torch MB':>9} {'mem ratio':>9}  {'GEMMs only: numpy/torch':>23}")
     for dtype in (np.float32, np.float64):
         for T, B, D, H in configs:
             a = _inputs(T, B, D, H, dtype)
@@ -135,9 +162,17 @@ def main(argv: list[str]) -> int:
                     t0 = time.perf_counter()
                     run()
                     sink.append(time.perf_counter() - t0)
+            g_np, g_th = _gemms(a, "numpy"), _gemms(a, "torch", torch)
+            s_np, s_th = [], []
+            for r in range(repeats):
+                for run, sink in ((g_np, s_np), (g_th, s_th)) if r % 2 == 0 else ((g_th, s_th), (g_np, s_np)):
+                    t0 = time.perf_counter()
+                    run()
+                    sink.append(time.perf_counter() - t0)
             m_np, m_th = statistics.median(t_np), statistics.median(t_th)
+            floor = statistics.median(s_np) / statistics.median(s_th)
             p_np, p_th = _numpy_peak(np_run), _torch_peak(th_run, torch)
             print(f"{np.dtype(dtype).name:<8} {T:>4} {B:>4} {D:>4} {H:>4}  {m_np * 1e3:>9.1f} {m_th * 1e3:>9.1f} "
                   f"{m_np / m_th:>6.2f}  {p_np / 2**20:>9.1f} {p_th / 2**20:>9.1f} "
-                  f"{(p_np / p_th if p_th else float('nan')):>9.2f}", flush=True)
+                  f"{(p_np / p_th if p_th else float('nan')):>9.2f}  {floor:>23.2f}", flush=True)
     return 0
