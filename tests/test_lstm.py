@@ -250,3 +250,14 @@ def test_generated_module_is_up_to_date():
     d = load("lstm-jacobian")
     (module,) = d.code
     assert (ROOT / "derive/generated/lstm.py").read_text(encoding="utf-8") == module_source(module, d)
+
+
+def test_returned_states_are_read_only_so_the_cache_stays_valid():
+    rng = np.random.default_rng(7)
+    T, B, D, H = 3, 2, 4, 3
+    x = rng.normal(size=(T, B, D))
+    W_ih, W_hh = rng.normal(size=(4 * H, D)), rng.normal(size=(4 * H, H))
+    hs, cache = gen.lstm_forward(x, rng.normal(size=(B, H)), rng.normal(size=(B, H)), W_ih, W_hh,
+                                 rng.normal(size=4 * H), rng.normal(size=4 * H))
+    with pytest.raises(ValueError):
+        hs[0, 0, 0] = 1.0

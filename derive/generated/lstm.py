@@ -100,6 +100,8 @@ def lstm_forward(x, h0, c0, W_ih, W_hh, b_ih, b_hh):
         # h_t = o*tc
         numpy.multiply(o, tc, out=h)
     cache = {"x": x, "W_ih": W_ih, "W_hh": W_hh, "G": G, "C": C, "TC": TC, "Hs": Hs, "consumed": False}
+    # hs is a view of the cached states (no copy); read-only, so editing it cannot corrupt the backward pass
+    Hs.flags.writeable = False
     return Hs[1:], cache
 
 
