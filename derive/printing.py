@@ -68,18 +68,18 @@ class DeriveLatexPrinter(LatexPrinter):
         return ", ".join(printed)
 
     # --- log-sum-exp, softmax, max -------------------------------------------------------------------
-    def _print_LSE(self, expr):
-        return r"\operatorname{LSE}\left(%s\right)" % self._arglist(expr.args)
+    def _print_LSE(self, expr, exp=None):
+        return self._with_exp(r"\operatorname{LSE}\left(%s\right)" % self._arglist(expr.args), exp)
 
-    def _print_SoftmaxEntry(self, expr):
+    def _print_SoftmaxEntry(self, expr, exp=None):
         k, xs = expr.args[0], expr.args[1:]
-        return r"\operatorname{softmax}\left(%s\right)_{%s}" % (self._arglist(xs), self._print(k))
+        return self._with_exp(r"\operatorname{softmax}\left(%s\right)_{%s}" % (self._arglist(xs), self._print(k)), exp)
 
     def _print_Softmax(self, expr):
         return r"\operatorname{softmax}\left(%s\right)" % self._arglist(expr.args)
 
-    def _print_MaxOf(self, expr):
-        return r"\max\left(%s\right)" % self._arglist(expr.args)
+    def _print_MaxOf(self, expr, exp=None):
+        return self._with_exp(r"\max\left(%s\right)" % self._arglist(expr.args), exp)
 
     def _print_MaxSubgradient(self, expr):
         v = self._arglist(expr.args)

@@ -132,3 +132,10 @@ def test_numpy_printer_uses_stable_helpers():
     code = numpy_code(Sigmoid(sp.Symbol("z")))
     assert code == "_sigmoid(z)"
     assert "numpy.tanh" in numpy_code(TanhPrime(sp.Symbol("z")))
+
+
+def test_powers_of_opaque_functions_print():
+    z = sp.Symbol("z")
+    assert tex(Tanh(z) ** 2) == r"\tanh\left(z\right)^{2}"
+    assert tex(SoftmaxEntry(1, x1, x2) ** 2) == r"\operatorname{softmax}\left(\mathbf{x}\right)_{1}^{2}"
+    assert tex(LSE(x1, x2) ** 2) == r"\operatorname{LSE}\left(\mathbf{x}\right)^{2}"
