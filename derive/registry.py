@@ -47,9 +47,14 @@ def broken() -> dict[str, str]:
     return dict(_BROKEN)
 
 
+# The seed's order (A6.2 ① before ②, the RNN before the LSTM); derivations not listed follow by name.
+SEED_ORDER = ("max-logsumexp", "argmax-softargmax", "rnn-jacobian", "lstm-jacobian")
+
+
 def names() -> list[str]:
     _discover()
-    return sorted(_REGISTRY)
+    rank = {name: i for i, name in enumerate(SEED_ORDER)}
+    return sorted(_REGISTRY, key=lambda n: (rank.get(n, len(rank)), n))
 
 
 def closest(name: str, choices) -> str | None:
