@@ -16,6 +16,8 @@ from sympy.printing.numpy import NumPyPrinter
 from .functions import VectorSymbol
 
 _INDEXED = re.compile(r"^([A-Za-z]+)_?(\d+)$")
+# a symbol named in raw TeX with two subscripts, e.g. "W_{fh}_{11}" or "b_{f}_1"
+_DOUBLE_SUBSCRIPT = re.compile(r"^(.+_(?:\{[^{}]*\}|[A-Za-z0-9]+))_(\{[^{}]*\}|[A-Za-z0-9]+)$")
 
 
 class DeriveLatexPrinter(LatexPrinter):
@@ -25,6 +27,13 @@ class DeriveLatexPrinter(LatexPrinter):
         base = {"mul_symbol": None, "fold_short_frac": False}
         base.update(settings or {})
         super().__init__(base)
+
+    def _print_Symbol(self, expr, style="plain"):
+        # "W_{fh}_{11}" would be a TeX double subscript (a MathJax error): group the base instead
+        m = _DOUBLE_SUBSCRIPT.match(expr.name) if "{" in expr.name else None
+        if m:
+            return "{%s}_{%s}" % (m.group(1), m.group(2).strip("{}"))
+        return super()._print_Symbol(expr, style)
 
     # --- vectors -------------------------------------------------------------------------------------
     def _print_VectorSymbol(self, expr):
@@ -112,6 +121,13 @@ class DeriveLatexPrinter(LatexPrinter):
 
     def _print_DiagMatrix(self, expr):
         return r"\operatorname{diag}\left(%s\right)" % self._print(expr.args[0])
+
+    def _print_MatrixElement(self, expr):
+        # W_fh[1, 1] must not print as W_{fh}_{11} (a TeX double subscript): bracket a subscripted name
+        base = self._print(expr.parent)
+        if "_" in base:
+            base = r"\left(%s\right)" % base
+        return "%s_{%s%s}" % (base, self._print(expr.i + 1), self._print(expr.j + 1))
 
     def _print_Transpose(self, expr):
         return r"%s^{\top}" % self.parenthesize(expr.arg, 1000, strict=True)

@@ -139,3 +139,11 @@ def test_powers_of_opaque_functions_print():
     assert tex(Tanh(z) ** 2) == r"\tanh\left(z\right)^{2}"
     assert tex(SoftmaxEntry(1, x1, x2) ** 2) == r"\operatorname{softmax}\left(\mathbf{x}\right)_{1}^{2}"
     assert tex(LSE(x1, x2) ** 2) == r"\operatorname{LSE}\left(\mathbf{x}\right)^{2}"
+
+
+def test_no_tex_double_subscripts():
+    W = sp.MatrixSymbol("W_fh", 2, 2)
+    assert tex(W[0, 1]) == r"\left(W_{fh}\right)_{12}"
+    assert tex(sp.Symbol("W_{fh}_{11}")) == "{W_{fh}}_{11}"
+    assert tex(sp.Symbol("b_{f}_1")) == "{b_{f}}_{1}"
+    assert tex(sp.Symbol("x_1")) == "x_{1}"
