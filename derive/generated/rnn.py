@@ -96,7 +96,8 @@ def rnn_backward(dhs, cache):
     dpre2 = dpre.reshape(T * B, H)
     hprev2 = states[:-1].reshape(T * B, H)
     x2 = x.reshape(T * B, D)
-    db = dpre2.sum(axis=0)
+    ones = numpy.ones(T * B, dtype=states.dtype)
+    db = numpy.matmul(dpre2.T, ones)
     return {
         "x": (numpy.matmul(dpre2, W_ih)).reshape(T, B, D),
         "h0": numpy.matmul(dpre[0], W_hh),
