@@ -7,6 +7,7 @@ import json
 import multiprocessing
 import os
 import posixpath
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -21,10 +22,17 @@ from .rendering import ROOT, render, write_atomic
 PLOTS_DIR = "docs/assets/plots"
 
 
+# Everything in these places is produced by derive: on a full build a file here that no derivation
+# produces any more is an orphan (a renamed page, a dropped plot) and is reported / removed.
+GENERATED_GLOBS = ("docs/*.md", "docs/claims.json", f"{PLOTS_DIR}/*.svg", "derive/generated/*.py")
+NOT_GENERATED = {"derive/generated/__init__.py"}
+
+
 @dataclass
 class Built:
     files: dict[str, bytes] = field(default_factory=dict)
     checked: dict[str, Checked] = field(default_factory=dict)
+    full: bool = False
 
     def claims_json(self) -> list[dict]:
         return [r.to_json(name) for name, c in self.checked.items() for r in c.claims]
@@ -46,7 +54,9 @@ def _portable(checked: Checked) -> Checked:
 def _build_in_worker(name: str) -> tuple[dict[str, bytes], Checked, list[str]]:
     messages: list[str] = []
     built = Built()
+    start = time.perf_counter()
     build_derivation(name, built, messages.append)
+    messages.append(f"{name}: done in {time.perf_counter() - start:.1f} s")
     return built.files, _portable(built.checked[name]), messages
 
 
@@ -92,12 +102,13 @@ def build_outputs(names=None, progress: Callable[[str], None] = lambda s: None) 
         # merge in registry order so the outputs do not depend on which worker finished first.
         progress(f"checking {len(selected)} derivations in {jobs} processes")
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            results = pool.map(_build_in_worker, selected, chunksize=1)
-        for name, (files, checked, messages) in zip(selected, results):
-            for m in messages:
-                progress(m)
-            built.files.update(files)
-            built.checked[name] = checked
+            # imap: report each derivation as soon as it (and those before it) are done
+            for name, (files, checked, messages) in zip(selected, pool.imap(_build_in_worker, selected)):
+                for m in messages:
+                    progress(m)
+                built.files.update(files)
+                built.checked[name] = checked
+    built.full = full
     if full:
         progress("site: index, claims")
         derivations = [built.checked[n].derivation for n in selected]
@@ -110,8 +121,19 @@ def build_outputs(names=None, progress: Callable[[str], None] = lambda s: None) 
     return built
 
 
+def orphans(built: Built, root: Path = ROOT) -> list[str]:
+    """Generated-looking files that this (full) build does not produce."""
+    if not built.full:
+        return []
+    found = {p.relative_to(root).as_posix() for pattern in GENERATED_GLOBS for p in root.glob(pattern)}
+    return sorted(found - set(built.files) - NOT_GENERATED)
+
+
 def write(built: Built, root: Path = ROOT) -> list[str]:
     changed = []
+    for rel in orphans(built, root):
+        (root / rel).unlink()
+        changed.append(f"{rel} (removed: no derivation produces it)")
     for rel in sorted(built.files):
         path = root / rel
         data = built.files[rel]
@@ -130,4 +152,5 @@ def stale(built: Built, root: Path = ROOT) -> list[str]:
             out.append(f"{rel} (missing)")
         elif path.read_bytes() != built.files[rel]:
             out.append(f"{rel} (stale)")
+    out += [f"{rel} (orphan: no derivation produces it)" for rel in orphans(built, root)]
     return out

@@ -79,12 +79,14 @@ def test_outputs_are_byte_identical_across_hash_seeds_and_match_what_is_committe
     assert not stale, f"committed outputs are stale (run 'derive build'): {stale}"
 
 
-def test_check_fails_on_a_planted_stale_page(repo_copy):
+def test_check_fails_on_a_planted_stale_page_missing_code_and_an_orphan(repo_copy):
     page = repo_copy / "docs" / "a6-2-max.md"
     page.write_text(page.read_text(encoding="utf-8") + "\nhand edit\n", encoding="utf-8")
     (repo_copy / "derive" / "generated" / "softmax.py").unlink()
+    (repo_copy / "docs" / "a6-9-renamed.md").write_text("a page no derivation makes any more\n", encoding="utf-8")
     out = run_derive("check", "-q", cwd=repo_copy)
     assert out.returncode == 1
+    assert "docs/a6-9-renamed.md (orphan: no derivation produces it)" in out.stdout
     assert "docs/a6-2-max.md (stale)" in out.stdout
     assert "derive/generated/softmax.py (missing)" in out.stdout
     assert "Traceback" not in out.stderr
