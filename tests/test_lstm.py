@@ -223,7 +223,7 @@ def test_bad_step_index_and_consumed_cache():
 # ----------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("alias", [None, "a", "b"])
 def test_inplace_emitter_computes_the_expression_even_when_the_target_aliases_an_input(alias):
-    from derive.derivations.lstm_jacobian import InplaceEmitter
+    from derive.inplace import InplaceEmitter
 
     a_, b_, c_ = sp.symbols("a b c", real=True)
     exprs = [a_ * b_ * (1 - a_), c_ + b_ * a_ * (1 - c_ ** 2), 1 - a_ ** 2, (1 + a_) / 2, a_ * b_ - c_, 3 * a_ * b_]
@@ -231,7 +231,7 @@ def test_inplace_emitter_computes_the_expression_even_when_the_target_aliases_an
     for expr in exprs:
         env = {"a": rng.normal(size=(3, 4)), "b": rng.normal(size=(3, 4)), "c": rng.normal(size=(3, 4))}
         want = sp.lambdify([a_, b_, c_], expr, "numpy")(env["a"], env["b"], env["c"])
-        em = InplaceEmitter("tmp")
+        em = InplaceEmitter(prefix="tmp")
         target = alias or "out"
         lines = em.emit(target, expr, None)
         ns = {"numpy": np, **{k: v.copy() for k, v in env.items()}}

@@ -10,11 +10,14 @@ the SymPy expressions below by an in-place emitter into a row-block loop (templa
 """
 from __future__ import annotations
 
+from functools import partial
+
 import mpmath
 import numpy as np
 import sympy as sp
 
 from ..functions import MaxOf, Sigmoid, Softmax, SoftmaxEntry, vector
+from ..inplace import InplaceEmitter
 from ..model import (Claim, CodeFunction, CodeModule, Derivation, Domain, Plot, Relation, Search, Step,
                      VerifyRow, Witness)
 from ..printing import numpy_code, tex
@@ -795,69 +798,11 @@ def code_bodies():
     return value, grad
 
 
-class InplaceEmitter:
-    """Print one block's statements from SymPy expressions. ``full`` maps the symbols that hold a whole
-    block (rows × n) to the buffer that stores them; an expression for such a symbol is evaluated into
-    its buffer with ``out=`` ufunc calls (no temporaries of the block size except for a row–column
-    broadcast factor such as j − S); everything else (columns, rows, scalars) is printed as usual."""
-
-    def __init__(self, full: dict[sp.Symbol, str]):
-        self.full = dict(full)
-
-    def _heavy(self, e) -> bool:
-        return any(s in self.full for s in e.free_symbols)
-
-    def _outer(self, e) -> bool:
-        syms = e.free_symbols
-        return bool(syms & ROW_SYMBOLS) and bool(syms - ROW_SYMBOLS - {t})
-
-    def _p(self, e) -> str:
-        names = {s: sp.Symbol(self.full[s]) for s in e.free_symbols if s in self.full}
-        return numpy_code(e.xreplace(names), axis="-1")
-
-    def _emit(self, e, buf, lines) -> str:
-        if e in self.full:
-            return self.full[e]
-        if isinstance(e, sp.exp):
-            src = self._emit(e.args[0], buf, lines)
-            lines.append(f"numpy.exp({src}, out={buf})")
-            return buf
-        if isinstance(e, (sp.Add, sp.Mul)):
-            heavy = [a for a in e.args if self._heavy(a)]
-            light = [a for a in e.args if not self._heavy(a)]
-            if len(heavy) != 1:
-                raise NotImplementedError(f"in-place emitter: {len(heavy)} block-size operands in {e}")
-            src = self._emit(heavy[0], buf, lines)
-            if isinstance(e, sp.Add):
-                rest = sp.Add(*light)
-                if rest.could_extract_minus_sign():
-                    lines.append(f"numpy.subtract({src}, {self._p(-rest)}, out={buf})")
-                else:
-                    lines.append(f"numpy.add({src}, {self._p(rest)}, out={buf})")
-                return buf
-            small = [a for a in light if not self._outer(a)]
-            outer = [a for a in light if self._outer(a)]
-            if small:
-                lines.append(f"numpy.multiply({src}, {self._p(sp.Mul(*small))}, out={buf})")
-                src = buf
-            for a in outer:
-                lines.append(f"numpy.multiply({src}, {self._p(a)}, out={buf})")
-                src = buf
-            return src
-        raise NotImplementedError(f"in-place emitter: no rule for {type(e).__name__}")
-
-    def lines(self, body) -> list[str]:
-        out = []
-        for target, expr in body:
-            sym = sp.Symbol(target, real=True)
-            if sym in self.full:
-                buf = self.full[sym]
-                src = self._emit(expr, buf, out)
-                if src != buf:
-                    out.append(f"numpy.copyto({buf}, {src})")
-            else:
-                out.append(f"{target} = {self._p(expr)}")
-        return out
+def emitter(full: dict[sp.Symbol, str]) -> InplaceEmitter:
+    """One block's statements: ``full`` maps the symbols that hold a whole block (rows × n) to their buffer;
+    the columns k, m, z, S, the index row j and the scalar t are printed as ordinary (small) expressions."""
+    return InplaceEmitter(full, small={t, CODE_J, CODE_K, CODE_M, CODE_Z, CODE_S}, rows=ROW_SYMBOLS,
+                          printer=partial(numpy_code, axis="-1"))
 
 
 def split_at_max(lines):
@@ -868,8 +813,8 @@ def split_at_max(lines):
 
 def code_module() -> CodeModule:
     value, grad = code_bodies()
-    value_lines = InplaceEmitter({CODE_X: "xb", CODE_E: "work"}).lines(value)
-    grad_lines = InplaceEmitter({CODE_X: "xb", CODE_E: "out", CODE_G: "out"}).lines(grad)
+    value_lines = emitter({CODE_X: "xb", CODE_E: "work"}).lines(value)
+    grad_lines = emitter({CODE_X: "xb", CODE_E: "out", CODE_G: "out"}).lines(grad)
     formula_value = Relation(S_t, sp.Sum(i_ * SoftmaxAt(t * xvec, i_), (i_, START, START + n_ - 1)))
     formula_grad = Relation(Nabla(S_t), t * Hadamard(Softmax(t * xvec), sp.Add(ivec, -S_t * onevec, evaluate=False)))
     prologue = ["x = _as_float(x)", "t = _positive_temperature(t)", "axis, start = _axis_and_start(x, axis, start)"]

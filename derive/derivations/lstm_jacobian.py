@@ -14,6 +14,7 @@ import numpy as np
 import sympy as sp
 
 from ..functions import Sigmoid, Tanh, TanhPrime
+from ..inplace import InplaceEmitter
 from ..model import (Claim, CodeFunction, CodeModule, Derivation, Domain, Plot, Relation, Search, Step, VerifyRow,
                      Witness)
 from ..printing import numpy_code, tex
@@ -762,115 +763,6 @@ def steps_and_claims():
 # ----------------------------------------------------------------------------------------------------
 # code generation: per-step formulas printed as in-place NumPy ufunc calls
 # ----------------------------------------------------------------------------------------------------
-class InplaceEmitter:
-    """Print a SymPy expression (sums, products, squares of array symbols and numbers) as a sequence of
-    NumPy ufunc calls with ``out=`` into preallocated buffers: no temporaries, no allocation per step.
-    Intermediate results live in scratch buffers named ``prefix0, prefix1, …``; the last call writes the
-    target, so a target that aliases one of its own inputs is safe."""
-
-    def __init__(self, prefix):
-        self.prefix = prefix
-        self.free: list[str] = []
-        self.count = 0
-
-    @property
-    def scratch(self):
-        return [f"{self.prefix}{k}" for k in range(self.count)]
-
-    def _take(self):
-        if self.free:
-            return self.free.pop()
-        self.count += 1
-        return f"{self.prefix}{self.count - 1}"
-
-    @staticmethod
-    def _atom(e):
-        if e.is_Symbol:
-            return e.name
-        if e.is_Number:
-            return repr(float(e))
-        return None
-
-    def _ops(self, e, out):
-        """Ops computing ``e`` into ``out``: list of (ufunc, a, b)."""
-        if e.is_Pow and e.exp == 2:
-            base = self._atom(e.base)
-            if base is not None:
-                return [("square", base, None, out)]
-            return self._ops(e.base, out) + [("square", out, None, out)]
-        if e.is_Add:
-            fn, coeff, terms = "add", e.as_coeff_add()[0], list(e.as_coeff_add()[1])
-        elif e.is_Mul:
-            fn, coeff, terms = "multiply", e.as_coeff_mul()[0], list(e.as_coeff_mul()[1])
-        else:
-            raise ValueError(f"cannot emit {e}")
-        ops = []
-        negated = lambda t: t.is_Mul and t.as_coeff_mul()[0] == -1 and len(t.args) == 2 and self._atom(-t)  # noqa: E731
-        if fn == "add" and coeff != 0 and len(terms) == 1 and terms[0].could_extract_minus_sign():
-            inner = -terms[0]  # c − X: one subtract (after computing X when it is not an atom)
-            if self._atom(inner) is not None:
-                return [("subtract", self._atom(coeff), self._atom(inner), out)]
-            return self._ops(inner, out) + [("subtract", self._atom(coeff), out, out)]
-        complex_terms = sorted([t for t in terms if self._atom(t) is None and not (fn == "add" and negated(t))],
-                               key=sp.default_sort_key)
-        simple = sorted([t for t in terms if t not in complex_terms], key=sp.default_sort_key)
-        cur = None
-        for t in complex_terms:
-            if cur is None:
-                ops += self._ops(t, out)
-            else:
-                s = self._take()
-                ops += self._ops(t, s)
-                ops.append((fn, cur, s, out))
-                self.free.append(s)
-            cur = out
-        for t in simple:
-            if fn == "add" and negated(t):
-                name = self._atom(-t)
-                if cur is None:
-                    ops.append(("negative", name, None, out))
-                else:
-                    ops.append(("subtract", cur, name, out))
-            elif cur is None:
-                cur = self._atom(t)
-                continue
-            else:
-                ops.append((fn, cur, self._atom(t), out))
-            cur = out
-        neutral = 0 if fn == "add" else 1
-        if coeff != neutral:
-            ops.append((fn, cur, self._atom(coeff), out))
-        elif cur != out:
-            ops.append(("copyto", out, cur, None))
-        return ops
-
-    def emit(self, target, expr, alias=None):
-        """Lines computing ``expr`` into ``target``; ``alias`` names a symbol stored in the same buffer."""
-        expr = sp.sympify(expr)
-        owner = {target} | ({alias} if alias else set())
-        clash = [s for s in expr.free_symbols if s.name in owner]
-        ops = self._ops(expr, target)
-        if clash:
-            (s,) = clash
-            # accumulating in the target is safe only when its old value is read once, by the first call
-            first_reads = s.name in ops[0][1:3]
-            if not (expr.count(s) == 1 and first_reads and s.name == target):
-                acc = self._take()
-                ops = self._ops(expr, acc)
-                fn, x, y, _ = ops[-1]
-                ops[-1] = (fn, x, y, target)
-                self.free.append(acc)
-        lines = []
-        for fn, x, y, out in ops:
-            if fn == "copyto":
-                lines.append(f"numpy.copyto({x}, {y})")
-            elif y is None:
-                lines.append(f"numpy.{fn}({x}, out={out})")
-            else:
-                lines.append(f"numpy.{fn}({x}, {y}, out={out})")
-        return lines
-
-
 def code_module() -> CodeModule:
     from sympy.matrices.expressions.diagonal import DiagMatrix
 
@@ -878,15 +770,15 @@ def code_module() -> CodeModule:
     cprev = sym("c_prev")
     # forward: the cell update and h_t in the stored variables (tc = tanh C_t)
     c_update = CF * cprev + CI * CG
-    fw = InplaceEmitter("ft")
+    fw = InplaceEmitter(prefix="ft")
     forward_lines = [f"# C_t = {numpy_code(c_update)}"] + fw.emit("c", c_update)
     forward_lines += ["numpy.tanh(c, out=tc)", f"# h_t = {numpy_code(CO * CTC)}"] + fw.emit("h", CO * CTC)
     s = sym("s")
-    sig = InplaceEmitter("unused")
+    sig = InplaceEmitter(prefix="unused")
     sig_lines = [f"# sigma = {numpy_code((1 + s) / 2)} with s = tanh(z/2) (rows pre-halved)"]
     sig_lines += sig.emit("s", (1 + s) / 2)
     assert sig.count == 0, "the sigmoid must be computed in place"
-    bw = InplaceEmitter("bt")
+    bw = InplaceEmitter(prefix="bt")
     backward_lines = []
     # Shared factors cut the ufunc calls per step: u = dh·o (for dC_t and da_o), w = dC_t·i (for da_i and
     # da_g), dC_{t-1} = dC_t·f (reused by da_f). Each rewritten formula is checked against the derived one.

@@ -6,7 +6,7 @@ transposed MatrixExpr.diff), the product ∂h_t/∂h_l with its exact range and 
 respect to W_I, W_R, W_o, b, h_0 and x, and the norm bound ‖∂h_t/∂h_l‖ ≤ (γ σ_max(W_R))^{t−l} (Pascanu, Mikolov,
 Bengio 2013). Claims: every formula and statement of the seed's RNN part. Code: ``derive.generated.rnn``
 (forward, BPTT backward and the state Jacobian; the per-step math is emitted from the SymPy expressions
-below by :class:`InplaceEmitter`, the time loop comes from ``templates/code/rnn.py.j2``).
+below by :class:`derive.inplace.InplaceEmitter`, the time loop comes from ``templates/code/rnn.py.j2``).
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from ..functions import Tanh, TanhPrime
+from ..inplace import InplaceEmitter
 from ..model import (Claim, CodeFunction, CodeModule, Derivation, Domain, Plot, Relation, Search, Step,
                      VerifyRow, Witness)
 from ..printing import tex
@@ -774,117 +775,6 @@ def code_steps():
 # ----------------------------------------------------------------------------------------------------
 # in-place NumPy emission of the per-step formulas
 # ----------------------------------------------------------------------------------------------------
-def _key(e):
-    """Entrywise functions compare by function and argument, whatever their Python class (SymPy rebuilds
-    an :class:`Elementwise` as a plain ElementwiseApplyFunction inside other expressions)."""
-    if isinstance(e, ElementwiseApplyFunction):
-        fn = e.function.expr.func if isinstance(e.function, sp.Lambda) else e.function
-        return ("entrywise", fn, e.expr)
-    return e
-
-
-class _Names(dict):
-    def __contains__(self, e):
-        return dict.__contains__(self, _key(e))
-
-    def __getitem__(self, e):
-        return dict.__getitem__(self, _key(e))
-
-
-class InplaceEmitter:
-    """Turns ``target ← expr`` (a SymPy matrix expression) into NumPy statements that write into the
-    existing array ``target`` with ``out=`` and in-place operators: no allocation per time step.
-
-    Handles what the RNN step formulas are made of: sums (the first matrix product writes ``target``, the
-    other terms are added; a term equal to ``holds``, what ``target`` already contains, is kept), products of
-    two factors (``numpy.matmul(..., out=)``; a transposed factor is named in ``names``), Hadamard products,
-    ``𝟙 − X`` and X ⊙ X, and tanh applied entrywise. ``names`` maps matrix symbols to the array expressions
-    the template defines."""
-
-    def __init__(self, names: dict, scratch: str = "_scratch"):
-        self.names = _Names({_key(k): v for k, v in names.items()})
-        self.scratch = scratch
-
-    def ref(self, e) -> str:
-        if e in self.names:
-            return self.names[e]
-        raise ValueError(f"no array name for {e}")
-
-    def emit(self, target: str, expr, holds=None) -> list[str]:
-        if holds is not None and expr == holds:
-            return []
-        if expr in self.names:
-            return [f"numpy.copyto({target}, {self.ref(expr)})"]
-        if isinstance(expr, sp.MatAdd):
-            terms = list(expr.args)
-            ones = [a for a in terms if isinstance(a, sp.OneMatrix)]
-            if ones:  # 𝟙 − X
-                rest = [a for a in terms if not isinstance(a, sp.OneMatrix)]
-                (neg,) = rest
-                coeff, mat = neg.as_coeff_mmul()
-                if coeff != -1:
-                    raise ValueError(f"cannot emit {expr}")
-                return self.emit(target, sp.MatMul(*mat.args) if len(mat.args) > 1 else mat.args[0]) + [
-                    f"numpy.subtract(1, {target}, out={target})"]
-            lines = []
-            if holds is not None and holds in terms:
-                terms.remove(holds)
-            else:
-                first = next((a for a in terms if isinstance(a, sp.MatMul) and a not in self.names), terms[0])
-                terms.remove(first)
-                lines += self.emit(target, first)
-            for term in terms:
-                if term in self.names:
-                    lines.append(f"{target} += {self.ref(term)}")
-                else:
-                    lines += self.emit(self.scratch, term) + [f"{target} += {self.scratch}"]
-            return lines
-        if isinstance(expr, sp.MatMul):
-            coeff, mat = expr.as_coeff_mmul()
-            factors = mat.args
-            if coeff != 1 or len(factors) != 2:
-                raise ValueError(f"cannot emit {expr}")
-            return [f"numpy.matmul({self.ref(factors[0])}, {self.ref(factors[1])}, out={target})"]
-        if isinstance(expr, sp.HadamardProduct):
-            first, *rest = expr.args
-            lines = self.emit(target, first)
-            for factor in rest:
-                if factor in self.names:
-                    lines.append(f"{target} *= {self.ref(factor)}")
-                else:
-                    lines += self.emit(self.scratch, factor) + [f"{target} *= {self.scratch}"]
-            return lines
-        if isinstance(expr, sp.HadamardPower) and expr.exp == 2:
-            x = self.ref(expr.base)
-            return [f"numpy.multiply({x}, {x}, out={target})"]
-        if isinstance(expr, ElementwiseApplyFunction):
-            fn = expr.function.expr.func if isinstance(expr.function, sp.Lambda) else expr.function
-            if fn is not Tanh:
-                raise ValueError(f"cannot emit {expr}")
-            return self.emit(target, expr.expr, holds) + [f"numpy.tanh({target}, out={target})"]
-        raise ValueError(f"cannot emit {expr!r}")
-
-    def value(self, expr) -> str:
-        """An expression (allocating) for the one-off products after the loop."""
-        if expr in self.names:
-            return self.ref(expr)
-        if isinstance(expr, sp.MatMul):
-            coeff, mat = expr.as_coeff_mmul()
-            factors = list(mat.args)
-            if coeff != 1:
-                raise ValueError(f"cannot print {expr}")
-            if isinstance(factors[0], sp.DiagMatrix):  # diag(v) M … = v[..., :, None] * (M …), batched
-                rest = self.value(sp.MatMul(*factors[1:])) if len(factors) > 2 else self.ref(factors[1])
-                return f"{self.ref(factors[0].args[0])}[..., :, None] * {rest}"
-            out = self.value(factors[0])
-            for fac in factors[1:]:
-                out = f"numpy.matmul({out}, {self.value(fac)})"
-            return out
-        if isinstance(expr, sp.Transpose):
-            return f"{self.ref(expr.arg)}.T"
-        raise ValueError(f"cannot print {expr}")
-
-
 def code_context():
     s, f = code_symbols(), code_formulas()
     names = {
@@ -900,7 +790,8 @@ def code_context():
     return {
         "projection": em.emit("hs2", f["P"]),
         "projection_tex": tex(Relation(s["P"], f["P"])),
-        "forward_step": em.emit("h", f["A_t"], holds=s["P_t"]) + em.emit("h", f["H_t"], holds=s["A_t"]),
+        # P_t, A_t and H_t share the buffer h: the emitter keeps the aliasing safe
+        "forward_step": em.emit("h", f["A_t"]) + em.emit("h", f["H_t"]),
         "forward_tex": [tex(Relation(s["A_t"], f["A_t"])), tex(Relation(s["H_t"], f["H_t"]))],
         "backward_step": em.emit("d", f["Delta_t"]),
         "backward_last": em.emit("d", f["Delta_T"]),
@@ -911,6 +802,7 @@ def code_context():
         "tanh_prime": em.emit("tp", tanh_prime),
         "jacobian_step": f"J = {em.value(f['J'])}",
         "jacobian_tex": tex(Relation(s["J"], f["J"])),
+        "scratch": em.scratch,
     }
 
 

@@ -44,14 +44,14 @@ def rnn_forward(x, h0, W_ih, W_hh, b_ih, b_hh):
     b = b_ih + b_hh
     # input projection for all steps at once (one GEMM), bias folded in
     numpy.matmul(x2, W_ih.T, out=hs2)
-    hs2 += b
+    numpy.add(hs2, b, out=hs2)
     W_hh_T = numpy.ascontiguousarray(W_hh.T)  # a contiguous transpose keeps the per-step GEMM on the fast path
-    _scratch = numpy.empty((B, H), dtype=x.dtype)
+    _scratch0 = numpy.empty((B, H), dtype=x.dtype)
     for t in range(T):
         h_prev = states[t]
         h = states[t + 1]
-        numpy.matmul(h_prev, W_hh_T, out=_scratch)
-        h += _scratch
+        numpy.matmul(h_prev, W_hh_T, out=_scratch0)
+        numpy.add(_scratch0, h, out=h)
         numpy.tanh(h, out=h)
     cache = {"x": x, "W_ih": W_ih, "W_hh": W_hh, "states": states}
     return hs, cache
@@ -77,21 +77,20 @@ def rnn_backward(dhs, cache):
     D = x.shape[2]
     dhs = _check_array(dhs, "dhs", (T, B, H), states.dtype)
     dpre = numpy.empty((T, B, H), dtype=states.dtype)  # dpre[t - 1] = Delta_t = dE/dA_t
-    _scratch = numpy.empty((B, H), dtype=states.dtype)
+    _scratch0 = numpy.empty((B, H), dtype=states.dtype)
     for t in range(T - 1, -1, -1):
         h = states[t + 1]
         d = dpre[t]
         if t == T - 1:
-            numpy.copyto(d, dhs[t])
-            numpy.multiply(h, h, out=_scratch)
-            numpy.subtract(1, _scratch, out=_scratch)
-            d *= _scratch
+            numpy.square(h, out=d)
+            numpy.subtract(1.0, d, out=d)
+            numpy.multiply(d, dhs[t], out=d)
         else:
-            numpy.matmul(dpre[t + 1], W_hh, out=d)
-            d += dhs[t]
-            numpy.multiply(h, h, out=_scratch)
-            numpy.subtract(1, _scratch, out=_scratch)
-            d *= _scratch
+            numpy.square(h, out=d)
+            numpy.subtract(1.0, d, out=d)
+            numpy.matmul(dpre[t + 1], W_hh, out=_scratch0)
+            numpy.add(_scratch0, dhs[t], out=_scratch0)
+            numpy.multiply(d, _scratch0, out=d)
     # one GEMM each over all (step, sample) rows
     dpre2 = dpre.reshape(T * B, H)
     hprev2 = states[:-1].reshape(T * B, H)
@@ -130,8 +129,8 @@ def rnn_state_jacobian(cache, t, l):
     tp = numpy.empty((B, H), dtype=states.dtype)
     for k in range(l + 1, t + 1):
         h = states[k]
-        numpy.multiply(h, h, out=tp)
-        numpy.subtract(1, tp, out=tp)
+        numpy.square(h, out=tp)
+        numpy.subtract(1.0, tp, out=tp)
         J = tp[..., :, None] * numpy.matmul(W_hh, J)
     return J
 
