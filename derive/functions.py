@@ -104,10 +104,7 @@ class SoftmaxEntry(Opaque):
 
 
 class Softmax(Opaque):
-    r"""The vector softmax(𝐯); its components are :class:`SoftmaxEntry`."""
-
-    def components(self, n_or_xs):
-        return [SoftmaxEntry(sp.Integer(k + 1), *n_or_xs) for k in range(len(n_or_xs))]
+    r"""The vector softmax(𝐯); :func:`components` writes it as :class:`SoftmaxEntry` entries."""
 
 
 class MaxSubgradient(Opaque):

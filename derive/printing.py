@@ -13,7 +13,6 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.numpy import NumPyPrinter
 
-from .functions import VectorSymbol
 
 _INDEXED = re.compile(r"^([A-Za-z]+)_?(\d+)$")
 # a symbol named in raw TeX with two subscripts, e.g. "W_{fh}_{11}" or "b_{f}_1"

@@ -41,11 +41,6 @@ def _discover() -> None:
     _LOADED = True
 
 
-def broken() -> dict[str, str]:
-    """Derivation modules that failed to import, with the error."""
-    _discover()
-    return dict(_BROKEN)
-
 
 # The seed's order (A6.2 ① before ②, the RNN before the LSTM); derivations not listed follow by name.
 SEED_ORDER = ("max-logsumexp", "argmax-softargmax", "rnn-jacobian", "lstm-jacobian")

@@ -1,7 +1,6 @@
 """The engine's parts against planted truths and planted mistakes: a checker that cannot reject a
 false step, or a printer that loses softmax, must fail here."""
 import mpmath
-import numpy as np
 import sympy as sp
 
 from derive.checking import check_claim, check_relation, check_step, exact_zero

@@ -1,7 +1,6 @@
 """The built site in headless Chromium: math is typeset by the self-hosted MathJax, nothing is fetched
 from a CDN. Skipped when Chromium, mkdocs or the copied MathJax files are missing (CI installs them)."""
 import http.server
-import json
 import re
 import shutil
 import socketserver

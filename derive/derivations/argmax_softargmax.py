@@ -28,8 +28,7 @@ NAME = "argmax-softargmax"
 
 t = sp.Symbol("t", positive=True)
 xvec = vector("x")
-jvec = vector("j")
-i_, k_, n_ = sp.Symbol("i", integer=True), sp.Symbol("k", integer=True), sp.Symbol("n", integer=True, positive=True)
+i_, n_ = sp.Symbol("i", integer=True), sp.Symbol("n", integer=True, positive=True)
 S_t = sp.Symbol("S_t", real=True)
 k_star = sp.Symbol("k^*", integer=True, positive=True)
 delta = sp.Symbol("delta", positive=True)
@@ -643,8 +642,6 @@ def steps_and_claims():
     s1 = soft_argmax_expr(xs, 1)
     vector_sum = sp.Matrix([sp.Add(*[i * SoftmaxEntry(k, *xs) for i in range(1, 4)]) for k in range(1, 4)])
     tie_relations = (Relation(tie2, sp.Matrix([-t / 4, t / 4]), domain=Domain(ranges={t: (0.05, 50.0)})),)
-    read_entry = ("softmax(x_i) is read as the seed defines it in ①, e^{x_i}/Σ_j e^{x_j} = softmax(𝐱)_i; read "
-                  "literally, softmax of the single number x_i is 1 and the formula is identically 0")
     claims = [
         Claim(SECTION, "$[0, \\dots, 1, \\dots, 0] = \\operatorname{one-hot}(\\operatorname{argmax}_{i=1, \\dots, N} \\mathbf{x}) "
               "= \\operatorname{one-hot}(\\operatorname{argmax}_{i=1, \\dots, N} \\mathbf{x} - \\max(\\mathbf{x}))$",

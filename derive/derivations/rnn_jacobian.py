@@ -10,7 +10,6 @@ below by :class:`derive.inplace.InplaceEmitter`, the time loop comes from ``temp
 """
 from __future__ import annotations
 
-import math
 
 import numpy as np
 import sympy as sp
@@ -18,7 +17,7 @@ from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from ..functions import Tanh, TanhPrime
 from ..inplace import InplaceEmitter
-from ..model import (Claim, CodeFunction, CodeModule, Derivation, Domain, Plot, Relation, Search, Step,
+from ..model import (Claim, CodeModule, Derivation, Domain, Plot, Relation, Search, Step,
                      VerifyRow, Witness)
 from ..printing import tex
 from ..registry import register
@@ -741,7 +740,6 @@ def code_steps():
     ]
     # the Jacobian recursion of the code against SymPy's Jacobian (t − l = 2, one sample)
     hl = state_symbols(1)
-    _, hh = unroll(3, hl, 1)
     # the code computes tanh′(a_k) as 1 − h_k² from the cached h_k (the step “tanh′ = 1 − tanh²” above)
     aa, _ = unroll(3, hl, 1)
     J1 = explicit(f["J"], {s["a_k"]: aa[2], s["W_hh"]: W_R, s["J"]: sp.eye(H)})
@@ -816,11 +814,6 @@ def code_module(ctx=None) -> CodeModule:
 # ----------------------------------------------------------------------------------------------------
 # numeric verification of the generated module
 # ----------------------------------------------------------------------------------------------------
-def _numeric_model(params, xs, h0):
-    W_ih, W_hh, b = params
-    return run_rnn(W_hh, W_ih, b, xs, h0)
-
-
 def verify_rnn() -> list[VerifyRow]:
     """The generated code against (1) the SymPy BPTT derivation evaluated numerically (T = 2, H = D = 2,
     one sample per batch row) and (2) central differences of the generated forward pass."""
@@ -830,7 +823,6 @@ def verify_rnn() -> list[VerifyRow]:
     rows = []
     # (1) the SymPy-derived gradients, lambdified, for each sample of a batch
     E, a, h, delta, e, formulas = bptt(T_BPTT)
-    xs, gs = xs_of(T_BPTT), gs_of(T_BPTT)
     syms = sorted(set().union(*[m.free_symbols for pair in formulas.values() for m in pair]), key=lambda v: v.name)
     fn = sp.lambdify(syms, [formulas[k][1] for k in ("W_R", "W_I", "b", "h_0", "x_1")],
                      modules=[{"Tanh": np.tanh, "TanhPrime": lambda v: 1 - np.tanh(v) ** 2}, "numpy"])
