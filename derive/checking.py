@@ -24,7 +24,7 @@ import numpy as np
 import sympy as sp
 
 from .functions import numeric_namespace, to_elementary
-from .model import Claim, Domain, Relation, Search, Step
+from .model import Claim, Domain, Implies, Not, OnlyIf, Relation, Search, Step, Witness
 
 DPS = 30
 INEQUALITY_DPS = 200  # margins like log1p(e^{-300}) must not round to zero
@@ -41,6 +41,7 @@ class Outcome:
     detail: str = ""
     point: dict[str, str] = field(default_factory=dict)
     error: float | None = None
+    witness: Witness | None = None  # what a search found (its data travels to plots and pages)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class ClaimResult:
     verdict: str
     evidence: str
     method: str
+    outcome: Outcome | None = None  # the outcome of the stated check (None when nothing is encoded)
 
     def to_json(self, derivation: str) -> dict:
         return {
@@ -69,6 +71,7 @@ class ClaimResult:
             "evidence": self.evidence,
             "method": self.method,
             "condition": self.claim.condition if self.verdict == "imprecise" else "",
+            "source": self.claim.source,
             "derivation": derivation,
         }
 
@@ -142,11 +145,40 @@ def _sample_value(symbol: sp.Symbol, domain: Domain, rng: np.random.Generator):
     return float(rng.uniform(lo, hi))
 
 
+def sampled_symbols(symbols, domain: Domain) -> list[sp.Symbol]:
+    """The symbols to draw: those of the check that ``given`` does not define, plus the ones ``given``
+    is written in (sorted by name, so the draws are the same on every run)."""
+    drawn = {s for s in symbols if s not in domain.given}
+    for expr in domain.given.values():
+        drawn |= sp.sympify(expr).free_symbols
+    return sorted(drawn - set(domain.given), key=lambda s: s.name)
+
+
+def _complete(point: dict, domain: Domain) -> dict | None:
+    """Add the ``given`` symbols to a drawn point; None when it misses ``where``."""
+    if domain.given:
+        values = {s: sp.Float(v, DPS + 5) if isinstance(v, float) else v for s, v in point.items()}
+        for s, expr in domain.given.items():
+            point[s] = sp.N(sp.sympify(expr).subs(values), DPS + 5)
+    if domain.where is not None and not bool(sp.sympify(domain.where).subs(point)):
+        return None
+    return point
+
+
 def _points(symbols, domain: Domain, rng, count: int):
+    drawn = sampled_symbols(symbols, domain)
     for special in domain.special:
-        yield {s: (special[s] if s in special else _sample_value(s, domain, rng)) for s in symbols}
-    for _ in range(count):
-        yield {s: _sample_value(s, domain, rng) for s in symbols}
+        point = {s: (special[s] if s in special else _sample_value(s, domain, rng)) for s in drawn}
+        point = _complete({**point, **{s: v for s, v in special.items() if s in domain.given}}, domain)
+        if point is not None:
+            yield point
+    made, tries = 0, 0
+    while made < count and tries < 50 * count:
+        tries += 1
+        point = _complete({s: _sample_value(s, domain, rng) for s in drawn}, domain)
+        if point is not None:
+            made += 1
+            yield point
 
 
 def _to_mp(value):
@@ -175,8 +207,24 @@ def fmt_num(value, digits: int = 6) -> str:
     return mpmath.nstr(mpmath.mpf(float(value)), digits)
 
 
-def fmt_point(point) -> str:
-    return ", ".join(f"{getattr(k, 'name', k)} = {fmt_num(v)}" for k, v in point.items())
+def fmt_point(point, only=None) -> str:
+    """``x1 = 0.5, x2 = -1`` for the symbols of ``only`` (all when None), auxiliary draws left out."""
+    keys = [k for k in point if only is None or k in only]
+    return ", ".join(f"{_display_name(k)} = {fmt_num(point[k])}" for k in keys)
+
+
+def _display_name(symbol) -> str:
+    name = getattr(symbol, "name", str(symbol))
+    return name.replace("{", "").replace("}", "").replace("\\", "")
+
+
+def _entry_label(i: int, shape) -> str:
+    """Entries as a textbook counts them: (row, column) from 1, or k from 1."""
+    if len(shape) == 2 and shape[1] > 1:
+        return f" (entry ({i // shape[1] + 1}, {i % shape[1] + 1}))"
+    if len(shape) >= 1 and (shape[0] if len(shape) == 1 else shape[0] * shape[1]) > 1:
+        return f" (entry {i + 1})"
+    return ""
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -217,8 +265,11 @@ def check_relation(rel: Relation, key: str) -> Outcome:
         return Outcome(False, "shape", f"shapes differ: {_shape(rel.lhs)} vs {_shape(rel.rhs)}")
     lhs, rhs = _entries(rel.lhs), _entries(rel.rhs)
     symbols = free_symbols(lhs, rhs)
+    if rel.op == "!=":
+        return _check_differs(rel, lhs, rhs, symbols, key)
     equality = rel.op == "="
-    evaluate = evaluator(symbols, lhs + rhs, DPS if equality else INEQUALITY_DPS)
+    evaluate = evaluator(sampled_symbols(symbols, rel.domain) + list(rel.domain.given), lhs + rhs,
+                         DPS if equality else INEQUALITY_DPS)
     rng = rng_for(key)
     n = len(lhs)
     count = rel.domain.samples if equality else max(rel.domain.samples, 200)
@@ -234,13 +285,13 @@ def check_relation(rel: Relation, key: str) -> Outcome:
                 err = abs(a - b) / scale
                 worst = max(worst, err)
                 if err > EQUALITY_TOLERANCE:
-                    where = f" (entry {i})" if n > 1 else ""
+                    where = _entry_label(i, _shape(rel.lhs))
                     return Outcome(
                         False, "probe",
-                        f"at {fmt_point(point)}{where}: left = {fmt_num(a)}, right = {fmt_num(b)}, "
-                        f"|left − right| = {fmt_num(abs(a - b), 3)}, relative error = "
-                        f"{fmt_num(abs(a - b) / max(abs(b), mpmath.mpf('1e-300')), 3)}",
-                        {s.name: fmt_num(v) for s, v in point.items()}, float(abs(a - b)))
+                        f"at {fmt_point(point, symbols)}{where}: left side = {fmt_num(a)}, right side = "
+                        f"{fmt_num(b)} (they differ by {fmt_num(abs(a - b), 3)})",
+                        {_display_name(s): fmt_num(v) for s, v in point.items() if s in symbols},
+                        float(abs(a - b)))
             else:
                 margin = _margin(a, b, rel.op)
                 worst = margin if worst is None else min(worst, margin)
@@ -250,18 +301,19 @@ def check_relation(rel: Relation, key: str) -> Outcome:
                 if failed:
                     return Outcome(
                         False, "sampling",
-                        f"at {fmt_point(point)}: left = {fmt_num(a)}, right = {fmt_num(b)}; "
-                        f"'{rel.op}' fails" + (" (the two sides are equal there)" if equal else
-                                                f" by {fmt_num(-margin, 3)}"),
-                        {s.name: fmt_num(v) for s, v in point.items()}, float(-margin))
+                        f"at {fmt_point(point, symbols)}{_entry_label(i, _shape(rel.lhs))}: left side = "
+                        f"{fmt_num(a)}, right side = {fmt_num(b)}; '{rel.op}' fails"
+                        + (" (the two sides are equal there)" if equal else f" by {fmt_num(-margin, 3)}"),
+                        {_display_name(s): fmt_num(v) for s, v in point.items() if s in symbols}, float(-margin))
     if not equality:
         specials = f" including {len(rel.domain.special)} special points" if rel.domain.special else ""
         return Outcome(True, "sampling",
                        f"held at {probed} points{specials} (mpmath, {INEQUALITY_DPS} digits); smallest margin "
                        f"{fmt_num(worst, 3)}")
     methods = []
+    given = dict(rel.domain.given)
     for a, b in zip(lhs, rhs):
-        m = exact_zero(a - b)
+        m = exact_zero((a - b).subs(given) if given else a - b)
         if m is None:
             return Outcome(True, "probe",
                            f"exact test undecided within {EXACT_BUDGET_S:g} s; the probe at {probed} random "
@@ -271,6 +323,89 @@ def check_relation(rel: Relation, key: str) -> Outcome:
     strongest = max(methods, key=order.index) if methods else "identical"
     return Outcome(True, "exact",
                    f"exact ({strongest}); probe at {probed} random points agrees to {fmt_num(worst, 2)}")
+
+
+def _check_differs(rel: Relation, lhs, rhs, symbols, key: str) -> Outcome:
+    """``lhs != rhs`` somewhere: the first sampled point where they differ is the evidence; an exact proof
+    that they are equal everywhere refutes it at once."""
+    evaluate = evaluator(sampled_symbols(symbols, rel.domain) + list(rel.domain.given), lhs + rhs)
+    n = len(lhs)
+    for point in _points(symbols, rel.domain, rng_for(key), max(rel.domain.samples, 50)):
+        values = evaluate(point)
+        for i in range(n):
+            a, b = values[i], values[n + i]
+            if abs(a - b) > EQUALITY_TOLERANCE * max(mpmath.mpf(1), abs(a), abs(b)):
+                return Outcome(True, "probe",
+                               f"they differ at {fmt_point(point, symbols)}{_entry_label(i, _shape(rel.lhs))}: "
+                               f"left side = {fmt_num(a)}, right side = {fmt_num(b)}",
+                               {_display_name(s): fmt_num(v) for s, v in point.items() if s in symbols},
+                               float(abs(a - b)))
+    proof = exact_zero(sp.Add(*[(a - b) ** 2 for a, b in zip(lhs, rhs)])) if n == 1 else None
+    why = f"they are equal ({proof})" if proof else "no sampled point separates them"
+    return Outcome(False, "probe", f"the two sides never differ: {why}")
+
+
+def _condition(expr, symbols):
+    fn = sp.lambdify(symbols, expr, modules=[numeric_namespace(), "mpmath"])
+
+    def holds(point) -> bool:
+        with mpmath.workdps(DPS):
+            return bool(fn(*[_to_mp(point[s]) for s in symbols]))
+    return holds
+
+
+def check_implies(imp: Implies, key: str) -> Outcome:
+    symbols = free_symbols(imp.premise, imp.conclusion)
+    names = sampled_symbols(symbols, imp.domain) + list(imp.domain.given)
+    premise, conclusion = _condition(imp.premise, names), _condition(imp.conclusion, names)
+    hits = probed = 0
+    for point in _points(symbols, imp.domain, rng_for(key), max(imp.domain.samples, 200)):
+        probed += 1
+        if not premise(point):
+            continue
+        hits += 1
+        if not conclusion(point):
+            return Outcome(False, "sampling", f"at {fmt_point(point, symbols)} the premise holds and the "
+                                              f"conclusion fails",
+                           {_display_name(s): fmt_num(v) for s, v in point.items() if s in symbols})
+    if hits < imp.min_hits:
+        return Outcome(False, "sampling", f"only {hits} of {probed} sampled points meet the premise "
+                                          f"(at least {imp.min_hits} needed): nothing was tested")
+    return Outcome(True, "sampling", f"the conclusion held at all {hits} of {probed} sampled points that meet "
+                                     f"the premise")
+
+
+def check_only_if(only: OnlyIf, key: str) -> Outcome:
+    rel = only.relation
+    where = sp.And(rel.domain.where, only.condition) if rel.domain.where is not None else only.condition
+    inside = check_relation(Relation(rel.lhs, rel.rhs, rel.op, _replace_where(rel.domain, where)), key + "/if")
+    if not inside.holds:
+        return Outcome(False, inside.method, f"it fails even where the condition holds: {inside.detail}",
+                       inside.point, inside.error)
+    outside_where = sp.Not(only.condition)
+    if rel.domain.where is not None:
+        outside_where = sp.And(rel.domain.where, outside_where)
+    outside = check_relation(Relation(rel.lhs, rel.rhs, rel.op, _replace_where(rel.domain, outside_where)),
+                             key + "/else")
+    if outside.holds:
+        return Outcome(False, outside.method, "it also holds where the condition fails, so the condition is "
+                                              f"not needed: {outside.detail}")
+    return Outcome(True, f"{inside.method}+{outside.method}",
+                   f"where the condition holds: {inside.detail}; where it fails, a counter-example: "
+                   f"{outside.detail}", outside.point, outside.error)
+
+
+def _replace_where(domain: Domain, where) -> Domain:
+    import dataclasses
+
+    return dataclasses.replace(domain, where=where, special=())
+
+
+def check_not(neg: Not, key: str) -> Outcome:
+    inner = run_check(neg.check, key + "/not")
+    if inner.holds:
+        return Outcome(False, inner.method, f"the negated statement holds: {inner.detail}")
+    return Outcome(True, inner.method, inner.detail, inner.point, inner.error, inner.witness)
 
 
 def _margin(a, b, op):
@@ -290,9 +425,9 @@ def check_search(search: Search, key: str) -> Outcome:
             detail = f"counter-example at {where}" if where else "counter-example"
             if w.detail:
                 detail += f": {w.detail}"
-            return Outcome(False, "search", detail, point, float(w.error))
+            return Outcome(False, "search", detail, point, float(w.error), w)
         worst = max(worst, float(w.error))
-    return Outcome(True, "search", f"held in {search.trials} random trials; largest error {worst:.3g}")
+    return Outcome(True, "search", f"held in all {search.trials} random cases; {search.error_name} {worst:.3g}")
 
 
 def run_check(check, key: str) -> Outcome:
@@ -310,6 +445,12 @@ def run_check(check, key: str) -> Outcome:
         return check_relation(check, key)
     if isinstance(check, Search):
         return check_search(check, key)
+    if isinstance(check, Implies):
+        return check_implies(check, key)
+    if isinstance(check, OnlyIf):
+        return check_only_if(check, key)
+    if isinstance(check, Not):
+        return check_not(check, key)
     raise TypeError(f"not a check: {check!r}")
 
 
@@ -323,19 +464,19 @@ def check_claim(claim: Claim, derivation: str) -> ClaimResult:
         return ClaimResult(claim, "unverified", claim.note or "no check is encoded for this claim", "none")
     stated = run_check(claim.stated, key + "/stated")
     if stated.holds:
-        return ClaimResult(claim, "correct", stated.detail, stated.method)
+        return ClaimResult(claim, "correct", stated.detail, stated.method, stated)
     if claim.reading is not None:
         reading = run_check(claim.reading, key + "/reading")
         if reading.holds:
             return ClaimResult(
                 claim, "imprecise",
                 f"as written it fails — {stated.detail}. Under the condition it holds — {reading.detail}",
-                f"{stated.method} + {reading.method}")
+                f"{stated.method} + {reading.method}", stated)
         return ClaimResult(
             claim, "wrong",
             f"{stated.detail}. Even under the condition ({claim.condition}) it fails — {reading.detail}",
-            f"{stated.method} + {reading.method}")
-    return ClaimResult(claim, "wrong", stated.detail, stated.method)
+            f"{stated.method} + {reading.method}", stated)
+    return ClaimResult(claim, "wrong", stated.detail, stated.method, stated)
 
 
 @dataclass
@@ -349,6 +490,13 @@ class Checked:
     @property
     def failed_steps(self) -> list[StepResult]:
         return [r for r in self.steps if not r.ok]
+
+    def outcomes(self) -> dict[str, Outcome]:
+        """Outcomes by step title and by claim ``where`` (a claim's is the stated check's, or the
+        reading's when that decided the verdict), for plots that draw what the checker found."""
+        found = {r.step.title: r.outcome for r in self.steps}
+        found.update({r.claim.where: r.outcome for r in self.claims if r.outcome is not None})
+        return found
 
 
 def check_derivation(derivation) -> Checked:

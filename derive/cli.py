@@ -41,10 +41,19 @@ def _progress(quiet: bool):
 
 
 def cmd_list(args) -> int:
+    failures = 0
     for name in registry.names():
-        d = registry.load(name)
+        try:
+            d = registry.load(name)
+        except registry.DerivationError as exc:
+            print(f"derive: error: {exc}", file=sys.stderr)
+            failures += 1
+            continue
         print(f"{name:<20} {d.section:<10} {d.title}  →  docs/{d.page}")
-    return 0
+    for module, error in registry.broken().items():
+        print(f"derive: error: derive/derivations/{module}.py does not import: {error}", file=sys.stderr)
+        failures += 1
+    return 1 if failures else 0
 
 
 def cmd_build(args) -> int:
@@ -197,6 +206,9 @@ def main(argv=None) -> int:
         print(f"derive: error: {exc}", file=sys.stderr)
         return 2
     except registry.UnknownDerivation as exc:
+        print(f"derive: error: {exc}", file=sys.stderr)
+        return 2
+    except registry.DerivationError as exc:
         print(f"derive: error: {exc}", file=sys.stderr)
         return 2
     except TemplateError as exc:

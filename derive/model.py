@@ -12,7 +12,19 @@ from typing import Any, Callable, Mapping, Sequence
 
 import sympy as sp
 
-RELATIONS = ("=", "<=", "<", ">=", ">")
+RELATIONS = ("=", "<=", "<", ">=", ">", "!=")
+
+
+class ModelError(TypeError):
+    """A model class got a wrong argument; the message names the class and the argument. The registry
+    adds the derivation, its file and line."""
+
+
+def _need(cls: str, arg: str, value, ok: bool, expected: str) -> None:
+    if not ok:
+        shown = repr(value)
+        shown = shown if len(shown) <= 80 else shown[:77] + "..."
+        raise ModelError(f"{cls}: argument {arg!r} must be {expected}; got {type(value).__name__} {shown}")
 
 
 @dataclass(frozen=True)
@@ -22,16 +34,34 @@ class Domain:
     ``ranges`` maps a symbol to (low, high) for uniform sampling; symbols not named get (-3, 3), or
     (0.1, 3) when the symbol is declared positive. ``special`` holds points that are always probed
     (ties, boundaries), as {symbol: value} dicts; unnamed symbols in a special point are sampled.
+    ``given`` defines dependent symbols by expressions of sampled ones (a constraint such as Σy = 1 is
+    written y_k = u_k / Σu, see :func:`derive.kit.simplex_domain`); ``where`` is a SymPy condition that a
+    sampled point must meet (points that miss it are drawn again).
     """
 
     ranges: Mapping[sp.Symbol, tuple[float, float]] = field(default_factory=dict)
     special: Sequence[Mapping[sp.Symbol, Any]] = ()
     samples: int = 24
+    given: Mapping[sp.Symbol, Any] = field(default_factory=dict)
+    where: Any = None
+
+    def __post_init__(self):
+        _need("Domain", "ranges", self.ranges, isinstance(self.ranges, Mapping)
+              and all(isinstance(v, tuple) and len(v) == 2 for v in self.ranges.values()),
+              "a mapping {symbol: (low, high)}")
+        _need("Domain", "special", self.special, isinstance(self.special, (list, tuple))
+              and all(isinstance(p, Mapping) for p in self.special), "a sequence of {symbol: value} dicts")
+        _need("Domain", "samples", self.samples, isinstance(self.samples, int) and self.samples >= 1,
+              "a positive int")
+        _need("Domain", "given", self.given, isinstance(self.given, Mapping), "a mapping {symbol: expression}")
 
 
 @dataclass(frozen=True)
 class Relation:
-    """``lhs op rhs`` between SymPy expressions (or equal-shaped matrices), checked over ``domain``."""
+    """``lhs op rhs`` between SymPy expressions (or equal-shaped matrices), checked over ``domain``.
+
+    ``=`` and the inequalities must hold at every point of the domain; ``!=`` states that the two sides
+    differ somewhere (the point where they do is the evidence)."""
 
     lhs: Any
     rhs: Any
@@ -39,8 +69,13 @@ class Relation:
     domain: Domain = field(default_factory=Domain)
 
     def __post_init__(self):
-        if self.op not in RELATIONS:
-            raise ValueError(f"unknown relation {self.op!r}; expected one of {RELATIONS}")
+        for arg in ("lhs", "rhs"):
+            value = getattr(self, arg)
+            _need("Relation", arg, value, not isinstance(value, (Domain, Relation, str)),
+                  "a SymPy expression, a number or a matrix")
+        _need("Relation", "op", self.op, isinstance(self.op, str) and self.op in RELATIONS,
+              "one of " + ", ".join(repr(r) for r in RELATIONS))
+        _need("Relation", "domain", self.domain, isinstance(self.domain, Domain), "a Domain")
 
 
 @dataclass(frozen=True)
@@ -51,6 +86,7 @@ class Witness:
     holds: bool
     error: float = 0.0
     detail: str = ""
+    data: Any = None  # what the probe found (e.g. a counter-example network), carried to plots and pages
 
 
 @dataclass(frozen=True)
@@ -64,10 +100,69 @@ class Search:
     statement: str
     probe: Callable[[Any], Witness]
     trials: int = 200
-    latex: str | None = None  # optional formula shown next to the statement (must come from the printer)
+    formula: Any = None  # optional SymPy object shown next to the statement (printed by the printer)
+    error_name: str = "largest error"  # what Witness.error measures, for the evidence line
+
+    def __post_init__(self):
+        _need("Search", "statement", self.statement, isinstance(self.statement, str), "a str")
+        _need("Search", "probe", self.probe, callable(self.probe), "a callable probe(rng) -> Witness")
+        _need("Search", "trials", self.trials, isinstance(self.trials, int) and self.trials >= 1, "a positive int")
 
 
-Check = Relation | Search
+@dataclass(frozen=True)
+class Implies:
+    """``premise ⇒ conclusion`` over ``domain``: wherever a sampled point satisfies the premise, it satisfies
+    the conclusion. Both are SymPy conditions (``sp.Gt(a, b)``, ``sp.And(...)``). At least ``min_hits``
+    sampled points must satisfy the premise, so an implication is never "true" because nothing was tested."""
+
+    premise: Any
+    conclusion: Any
+    domain: Domain = field(default_factory=Domain)
+    min_hits: int = 10
+
+    def __post_init__(self):
+        for arg in ("premise", "conclusion"):
+            value = getattr(self, arg)
+            _need("Implies", arg, value, isinstance(value, sp.Basic), "a SymPy condition such as sp.Gt(a, b)")
+        _need("Implies", "domain", self.domain, isinstance(self.domain, Domain), "a Domain")
+
+
+@dataclass(frozen=True)
+class OnlyIf:
+    """``relation`` holds exactly where ``condition`` does: at every sampled point that meets the
+    condition, and it fails at some sampled point that does not (that point is the evidence)."""
+
+    relation: "Relation"
+    condition: Any
+
+    def __post_init__(self):
+        _need("OnlyIf", "relation", self.relation, isinstance(self.relation, Relation), "a Relation")
+        _need("OnlyIf", "condition", self.condition, isinstance(self.condition, sp.Basic),
+              "a SymPy condition such as sp.Ne(x1, x2)")
+
+
+@dataclass(frozen=True)
+class Not:
+    """Holds when ``check`` fails; the failing point of ``check`` is the evidence ("A ≠ B in general")."""
+
+    check: Any
+
+    def __post_init__(self):
+        _need("Not", "check", self.check, is_check(self.check), "a check")
+
+
+Check = Relation | Search | Implies | OnlyIf | Not
+CHECK_TYPES = (Relation, Search, Implies, OnlyIf, Not)
+
+
+def is_check(value) -> bool:
+    """A check, or a non-empty tuple/list of checks that must all hold."""
+    if isinstance(value, (list, tuple)):
+        return bool(value) and all(is_check(v) for v in value)
+    return isinstance(value, CHECK_TYPES)
+
+
+_CHECK_EXPECTED = "a Relation, Search, Implies, OnlyIf, Not, or a tuple of them"
 
 
 @dataclass(frozen=True)
@@ -77,6 +172,12 @@ class Step:
     title: str
     check: Check
     why: str = ""
+    show: Any = None  # a compact, general form shown instead of the checked instance (which is then collapsed)
+
+    def __post_init__(self):
+        _need("Step", "title", self.title, isinstance(self.title, str) and self.title.strip(), "a non-empty str")
+        _need(f"Step {self.title!r}", "check", self.check, is_check(self.check), _CHECK_EXPECTED)
+        _need(f"Step {self.title!r}", "why", self.why, isinstance(self.why, str), "a str (Markdown)")
 
 
 @dataclass(frozen=True)
@@ -89,12 +190,22 @@ class Claim:
     """
 
     section: str
-    claim: str  # as the seed states it (quoted from the seed, may hold the seed's own LaTeX)
-    where: str  # where it appears in the seed
+    claim: str  # as the source states it (quoted, may hold the source's own LaTeX)
+    where: str  # where it appears in the source
     stated: Check | None
     reading: Check | None = None
     condition: str = ""
     note: str = ""
+    source: str = "seed"  # "seed" (the student's answers) or the name of another source shown on the page
+
+    def __post_init__(self):
+        label = f"Claim {self.where!r}"
+        for arg in ("section", "claim", "where", "condition", "note", "source"):
+            _need(label, arg, getattr(self, arg), isinstance(getattr(self, arg), str), "a str")
+        _need(label, "stated", self.stated, self.stated is None or is_check(self.stated), _CHECK_EXPECTED + " or None")
+        _need(label, "reading", self.reading, self.reading is None or is_check(self.reading),
+              _CHECK_EXPECTED + " or None")
+        _need(label, "source", self.source, bool(self.source.strip()), "a non-empty str")
 
 
 @dataclass(frozen=True)
@@ -141,8 +252,16 @@ class Plot:
 
     name: str
     caption: str
-    draw: Callable[[Any], None]
+    draw: Callable[..., None]
     size: tuple[float, float] = (6.4, 4.0)
+    # step titles or claim ``where``s whose results the plot draws: ``draw(fig, results)`` then receives
+    # {key: Outcome}, so a plot shows what the checker found instead of searching again
+    needs: Sequence[str] = ()
+
+    def __post_init__(self):
+        _need("Plot", "name", self.name, isinstance(self.name, str) and self.name.replace("-", "").isalnum(),
+              "a file stem of letters, digits and '-'")
+        _need(f"Plot {self.name!r}", "draw", self.draw, callable(self.draw), "a callable draw(fig)")
 
 
 @dataclass

@@ -45,10 +45,28 @@ def _relative(page: str, target: str) -> str:
 def _portable(checked: Checked) -> Checked:
     """The results without the SymPy checks, probes and plot callables, so they can cross processes."""
     d = dataclasses.replace(checked.derivation, model=(), steps=(), claims=(), code=(), plots=(), context={})
-    steps = [StepResult(dataclasses.replace(r.step, check=None), r.outcome) for r in checked.steps]
-    claims = [ClaimResult(dataclasses.replace(r.claim, stated=None, reading=None), r.verdict, r.evidence, r.method)
-              for r in checked.claims]
+    steps = [StepResult(_without(r.step, check=None), _portable_outcome(r.outcome)) for r in checked.steps]
+    claims = [ClaimResult(dataclasses.replace(r.claim, stated=None, reading=None), r.verdict, r.evidence, r.method,
+                          _portable_outcome(r.outcome)) for r in checked.claims]
     return Checked(d, steps, claims)
+
+
+def _without(obj, **fields):
+    """A copy of a frozen model object with ``fields`` replaced, skipping validation (a Step without its
+    check is not a valid Step to build, but is what the page needs)."""
+    import copy
+
+    out = copy.copy(obj)
+    for name, value in fields.items():
+        object.__setattr__(out, name, value)
+    return out
+
+
+def _portable_outcome(outcome):
+    """Witness data (networks, arrays) stays in the worker: plots are drawn there."""
+    if outcome is None or outcome.witness is None:
+        return outcome
+    return dataclasses.replace(outcome, witness=dataclasses.replace(outcome.witness, data=None))
 
 
 def _build_in_worker(name: str) -> tuple[dict[str, bytes], Checked, list[str]]:
@@ -83,7 +101,7 @@ def build_derivation(name: str, built: Built, progress: Callable[[str], None]) -
     for plot in d.plots:
         progress(f"{name}: plotting {plot.name}.svg")
         path = f"{PLOTS_DIR}/{plot.name}.svg"
-        built.files[path] = render_svg(plot)
+        built.files[path] = render_svg(plot, checked.outcomes() if plot.needs else None)
         plots.append({"plot": plot, "src": _relative(d.page, path)})
     page = render(d.template, d=d, checked=checked, modules=modules, plots=plots, tex=tex, **dict(d.context))
     built.files[f"docs/{d.page}"] = page.encode("utf-8")

@@ -21,11 +21,15 @@ STYLE = {
 }
 
 
-def render_svg(plot: Plot) -> bytes:
+def render_svg(plot: Plot, results=None) -> bytes:
+    """``results`` maps the keys of ``plot.needs`` (step titles, claim ``where``s) to their Outcomes."""
     with plt.rc_context(STYLE):
         fig = plt.figure(figsize=plot.size)
         try:
-            plot.draw(fig)
+            if plot.needs:
+                plot.draw(fig, {key: results[key] for key in plot.needs})
+            else:
+                plot.draw(fig)
             fig.tight_layout()
             buf = io.BytesIO()
             fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "derive"})

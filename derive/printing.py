@@ -133,13 +133,21 @@ class DeriveLatexPrinter(LatexPrinter):
 
 
 def tex(expr, **settings) -> str:
-    """LaTeX for a SymPy expression, a matrix, or a :class:`~derive.model.Relation`."""
-    from .model import Relation  # local: model imports nothing from here
+    """LaTeX for a SymPy expression, a matrix, or a check of :mod:`derive.model` (Relation, Implies,
+    OnlyIf, Not)."""
+    from .model import Implies, Not, OnlyIf, Relation  # local: model imports nothing from here
 
     printer = DeriveLatexPrinter(settings)
     if isinstance(expr, Relation):
-        op = {"=": "=", "<=": r"\le", "<": "<", ">=": r"\ge", ">": ">"}[expr.op]
+        op = {"=": "=", "<=": r"\le", "<": "<", ">=": r"\ge", ">": ">", "!=": r"\ne"}[expr.op]
         return f"{printer.doprint(expr.lhs)} {op} {printer.doprint(expr.rhs)}"
+    if isinstance(expr, Implies):
+        return f"{printer.doprint(expr.premise)} \\;\\Longrightarrow\\; {printer.doprint(expr.conclusion)}"
+    if isinstance(expr, OnlyIf):
+        return f"{tex(expr.relation, **settings)} \\quad\\text{{only if}}\\quad {printer.doprint(expr.condition)}"
+    if isinstance(expr, Not) and isinstance(expr.check, Relation):
+        return tex(Relation(expr.check.lhs, expr.check.rhs, "!=", expr.check.domain), **settings) \
+            if expr.check.op == "=" else r"\neg\left(" + tex(expr.check, **settings) + r"\right)"
     return printer.doprint(expr)
 
 

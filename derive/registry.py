@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 import importlib
 import pkgutil
+import traceback
+from pathlib import Path
 from typing import Callable
 
 from .model import Derivation
@@ -16,6 +18,40 @@ _LOADED = False
 
 class UnknownDerivation(LookupError):
     pass
+
+
+class DerivationError(Exception):
+    """A derivation module that does not import, or a derivation function that raises: the message names
+    the derivation, the file and line, and the cause."""
+
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+_ROOT = _PACKAGE_DIR.parent
+
+
+def where(exc: BaseException, module_file: str | None = None) -> str:
+    """``derive/derivations/x.py:12`` — the innermost line of a derivation module in the traceback (a syntax
+    error's own line), or of ``module_file``, or the innermost frame of all."""
+    if isinstance(exc, SyntaxError) and exc.filename:
+        return f"{_rel(exc.filename)}:{exc.lineno}"
+    frames = traceback.extract_tb(exc.__traceback__)
+    derivations = str(_PACKAGE_DIR / "derivations")
+    ours = [f for f in frames if f.filename.startswith(derivations) or f.filename == module_file]
+    frame = (ours or frames or [None])[-1]
+    return f"{_rel(frame.filename)}:{frame.lineno}" if frame else "?"
+
+
+def _rel(filename: str) -> str:
+    try:
+        return Path(filename).resolve().relative_to(_ROOT).as_posix()
+    except ValueError:
+        return filename
+
+
+def _cause(exc: BaseException) -> str:
+    if isinstance(exc, SyntaxError):
+        return f"SyntaxError: {exc.msg}"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def register(name: str):
@@ -37,13 +73,18 @@ def _discover() -> None:
         try:
             importlib.import_module(f"{derivations.__name__}.{info.name}")
         except Exception as exc:  # one broken module must not hide the others; full builds still fail
-            _BROKEN[info.name] = f"{type(exc).__name__}: {exc}"
+            _BROKEN[info.name] = f"{where(exc)}: {_cause(exc)}"
     _LOADED = True
 
 
+def broken() -> dict[str, str]:
+    """Derivation modules that do not import: module name → 'file:line: cause'."""
+    _discover()
+    return dict(sorted(_BROKEN.items()))
+
 
 # The seed's order (A6.2 ① before ②, the RNN before the LSTM); derivations not listed follow by name.
-SEED_ORDER = ("max-logsumexp", "argmax-softargmax", "rnn-jacobian", "lstm-jacobian")
+SEED_ORDER = ("conv1x1", "max-logsumexp", "argmax-softargmax", "rnn-jacobian", "lstm-jacobian", "attention-costs")
 
 
 def names() -> list[str]:
@@ -63,12 +104,19 @@ def resolve(requested) -> list[str]:
     if not requested:
         if _BROKEN:
             module, error = sorted(_BROKEN.items())[0]
-            raise UnknownDerivation(f"derivation module derive/derivations/{module}.py does not import: {error}")
+            raise DerivationError(f"derivation module derive/derivations/{module}.py does not import: {error}")
         return known
     for name in requested:
         if name not in _REGISTRY:
+            module = name.replace("-", "_")
+            if module in _BROKEN:
+                raise DerivationError(f"derivation {name!r} does not import: {_BROKEN[module]}")
             hint = closest(name, known)
-            raise UnknownDerivation(f"unknown derivation {name!r}" + (f"; did you mean {hint!r}?" if hint else ""))
+            message = f"unknown derivation {name!r}" + (f"; did you mean {hint!r}?" if hint else "")
+            if _BROKEN:
+                message += "; modules that do not import: " + "; ".join(
+                    f"{m}.py ({e})" for m, e in sorted(_BROKEN.items()))
+            raise UnknownDerivation(message)
     return list(dict.fromkeys(requested))
 
 
@@ -78,8 +126,16 @@ _CACHE: dict[str, Derivation] = {}
 def load(name: str) -> Derivation:
     resolve([name])
     if name not in _CACHE:
-        derivation = _REGISTRY[name]()
+        fn = _REGISTRY[name]
+        try:
+            derivation = fn()
+        except Exception as exc:
+            raise DerivationError(f"derivation {name!r} fails to build at {where(exc, fn.__code__.co_filename)}: "
+                                  f"{_cause(exc)}") from exc
+        if not isinstance(derivation, Derivation):
+            raise DerivationError(f"derivation {name!r} ({_rel(fn.__code__.co_filename)}): the registered "
+                                  f"function returns {type(derivation).__name__}, not a Derivation")
         if derivation.name != name:
-            raise ValueError(f"derivation registered as {name!r} calls itself {derivation.name!r}")
+            raise DerivationError(f"derivation registered as {name!r} calls itself {derivation.name!r}")
         _CACHE[name] = derivation
     return _CACHE[name]
