@@ -280,3 +280,16 @@ class Derivation:
     sections: Mapping[str, str] = field(default_factory=dict)  # extra Markdown blocks, by name
     template: str = "page.md.j2"
     context: Mapping[str, Any] = field(default_factory=dict)  # extra data for a custom template
+    nav_title: str = ""  # a short title for the site navigation (the title when empty)
+
+    def __post_init__(self):
+        label = f"Derivation {self.name!r}"
+        for arg in ("name", "section", "title", "title_zh", "page", "summary"):
+            _need(label, arg, getattr(self, arg), isinstance(getattr(self, arg), str) and getattr(self, arg).strip(),
+                  "a non-empty str")
+        _need(label, "page", self.page, self.page.endswith(".md") and "/" not in self.page,
+              "a file name like 'a6-2-max.md' (pages live in docs/)")
+        for arg, kind in (("steps", Step), ("claims", Claim), ("code", CodeModule), ("plots", Plot)):
+            values = getattr(self, arg)
+            bad = [v for v in values if not isinstance(v, kind)]
+            _need(label, arg, bad[0] if bad else values, not bad, f"a sequence of {kind.__name__}")

@@ -70,6 +70,8 @@ def _discover() -> None:
     from . import derivations
 
     for info in sorted(pkgutil.iter_modules(derivations.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):  # helpers of a derivation (e.g. its code targets), not derivations
+            continue
         try:
             importlib.import_module(f"{derivations.__name__}.{info.name}")
         except Exception as exc:  # one broken module must not hide the others; full builds still fail
@@ -118,6 +120,12 @@ def resolve(requested) -> list[str]:
                     f"{m}.py ({e})" for m, e in sorted(_BROKEN.items()))
             raise UnknownDerivation(message)
     return list(dict.fromkeys(requested))
+
+
+def source_file(name: str) -> str:
+    """The file of the module that registered ``name``."""
+    resolve([name])
+    return _REGISTRY[name].__code__.co_filename
 
 
 _CACHE: dict[str, Derivation] = {}
