@@ -23,14 +23,19 @@
   };
 })();
 
-// Material's instant navigation swaps pages without reloading: typeset again.
+// Material's document$ fires on the first load and on every page swap of instant navigation. MathJax typesets
+// the first page itself; later pages are typeset after it. Never call output.clearCache(): it drops MathJax's
+// stylesheet, and fractions and matrices collapse on every page reached by a click or a reload.
 if (typeof document$ !== "undefined") {
+  var firstPage = true;
   document$.subscribe(function () {
-    if (window.MathJax && MathJax.typesetPromise) {
-      MathJax.startup.output.clearCache();
-      MathJax.typesetClear();
-      MathJax.texReset();
-      MathJax.typesetPromise();
+    if (firstPage) { firstPage = false; return; }
+    if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+      MathJax.startup.promise = MathJax.startup.promise.then(function () {
+        MathJax.typesetClear();
+        MathJax.texReset();
+        return MathJax.typesetPromise();
+      });
     }
   });
 }
