@@ -15,6 +15,34 @@ import sympy as sp
 RELATIONS = ("=", "<=", "<", ">=", ">", "!=")
 
 
+@dataclass(frozen=True)
+class Tr:
+    """Prose in English and Chinese. Anywhere a derivation gives prose (titles, explanations, captions,
+    conditions) it may give a plain ``str`` (English) or a ``Tr``; the Chinese page needs the ``Tr``.
+    Formulas, code and quotes of the seed are shared by both languages and are never translated."""
+
+    en: str
+    zh: str
+
+    def __post_init__(self):
+        for arg in ("en", "zh"):
+            _need("Tr", arg, getattr(self, arg), isinstance(getattr(self, arg), str) and getattr(self, arg).strip(),
+                  "a non-empty str")
+
+    def __str__(self) -> str:
+        return self.en
+
+    def get(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+def is_text(value) -> bool:
+    return isinstance(value, (str, Tr))
+
+
+SEVERITIES = ("slip", "degenerate", "error")
+
+
 class ModelError(TypeError):
     """A model class got a wrong argument; the message names the class and the argument. The registry
     adds the derivation, its file and line."""
@@ -104,7 +132,7 @@ class Search:
     error_name: str = "largest error"  # what Witness.error measures, for the evidence line
 
     def __post_init__(self):
-        _need("Search", "statement", self.statement, isinstance(self.statement, str), "a str")
+        _need("Search", "statement", self.statement, is_text(self.statement), "a str or Tr")
         _need("Search", "probe", self.probe, callable(self.probe), "a callable probe(rng) -> Witness")
         _need("Search", "trials", self.trials, isinstance(self.trials, int) and self.trials >= 1, "a positive int")
 
@@ -175,9 +203,9 @@ class Step:
     show: Any = None  # a compact, general form shown instead of the checked instance (which is then collapsed)
 
     def __post_init__(self):
-        _need("Step", "title", self.title, isinstance(self.title, str) and self.title.strip(), "a non-empty str")
-        _need(f"Step {self.title!r}", "check", self.check, is_check(self.check), _CHECK_EXPECTED)
-        _need(f"Step {self.title!r}", "why", self.why, isinstance(self.why, str), "a str (Markdown)")
+        _need("Step", "title", self.title, is_text(self.title) and str(self.title).strip(), "a non-empty str or Tr")
+        _need(f"Step {str(self.title)!r}", "check", self.check, is_check(self.check), _CHECK_EXPECTED)
+        _need(f"Step {str(self.title)!r}", "why", self.why, is_text(self.why), "a str or Tr (Markdown)")
 
 
 @dataclass(frozen=True)
@@ -197,11 +225,22 @@ class Claim:
     condition: str = ""
     note: str = ""
     source: str = "seed"  # "seed" (the student's answers) or the name of another source shown on the page
+    # for the errata page: one line of why, the corrected statement (a SymPy object or prose), how much the
+    # error matters ("slip": notation or wording, "degenerate": fails only in a degenerate case that
+    # ``why`` names, "error": changes a result), and the title of the step that derives the right result
+    why: Any = ""
+    corrected: Any = None
+    severity: str = ""
+    step: Any = ""
 
     def __post_init__(self):
-        label = f"Claim {self.where!r}"
-        for arg in ("section", "claim", "where", "condition", "note", "source"):
+        label = f"Claim {str(self.where)!r}"
+        for arg in ("section", "claim", "source"):
             _need(label, arg, getattr(self, arg), isinstance(getattr(self, arg), str), "a str")
+        for arg in ("where", "condition", "note", "why", "step"):
+            _need(label, arg, getattr(self, arg), is_text(getattr(self, arg)), "a str or Tr")
+        _need(label, "severity", self.severity, self.severity in SEVERITIES + ("",),
+              "one of " + ", ".join(repr(v) for v in SEVERITIES) + " (or empty for a correct claim)")
         _need(label, "stated", self.stated, self.stated is None or is_check(self.stated), _CHECK_EXPECTED + " or None")
         _need(label, "reading", self.reading, self.reading is None or is_check(self.reading),
               _CHECK_EXPECTED + " or None")
@@ -251,7 +290,7 @@ class Plot:
     """A figure: ``draw(fig)`` fills a matplotlib Figure; written as ``docs/assets/plots/<name>.svg``."""
 
     name: str
-    caption: str
+    caption: Any  # str or Tr
     draw: Callable[..., None]
     size: tuple[float, float] = (6.4, 4.0)
     # step titles or claim ``where``s whose results the plot draws: ``draw(fig, results)`` then receives
@@ -262,6 +301,22 @@ class Plot:
         _need("Plot", "name", self.name, isinstance(self.name, str) and self.name.replace("-", "").isalnum(),
               "a file stem of letters, digits and '-'")
         _need(f"Plot {self.name!r}", "draw", self.draw, callable(self.draw), "a callable draw(fig)")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One question of the exercise answered like a lecture note: what the seed says, what is wrong or
+    missing, and the correct result in general form (a SymPy object or Relation, shown boxed)."""
+
+    question: Any  # str or Tr: the question, briefly
+    seed: Any  # str or Tr: the seed's answer in a sentence (its formula may be quoted)
+    problem: Any  # str or Tr: what is wrong or missing ("nothing" is a fine answer)
+    result: Any  # SymPy object / Relation: the correct result, general vector/matrix form
+    result_note: Any = ""  # str or Tr: one line under the result (its conditions)
+
+    def __post_init__(self):
+        for arg in ("question", "seed", "problem", "result_note"):
+            _need("Answer", arg, getattr(self, arg), is_text(getattr(self, arg)), "a str or Tr")
 
 
 @dataclass
@@ -280,16 +335,21 @@ class Derivation:
     sections: Mapping[str, str] = field(default_factory=dict)  # extra Markdown blocks, by name
     template: str = "page.md.j2"
     context: Mapping[str, Any] = field(default_factory=dict)  # extra data for a custom template
-    nav_title: str = ""  # a short title for the site navigation (the title when empty)
+    nav_title: Any = ""  # a short title for the site navigation (the title when empty); str or Tr
+    # per question of the exercise: what the seed answers, what is wrong or missing, the correct result
+    answers: Sequence["Answer"] = ()
+    notation: Sequence[tuple[Any, Any]] = ()  # (SymPy symbol or expression, str/Tr meaning) for the notation table
 
     def __post_init__(self):
         label = f"Derivation {self.name!r}"
-        for arg in ("name", "section", "title", "title_zh", "page", "summary"):
+        for arg in ("name", "section", "title", "title_zh", "page"):
             _need(label, arg, getattr(self, arg), isinstance(getattr(self, arg), str) and getattr(self, arg).strip(),
                   "a non-empty str")
+        _need(label, "summary", self.summary, is_text(self.summary) and str(self.summary).strip(), "a str or Tr")
         _need(label, "page", self.page, self.page.endswith(".md") and "/" not in self.page,
               "a file name like 'a6-2-max.md' (pages live in docs/)")
-        for arg, kind in (("steps", Step), ("claims", Claim), ("code", CodeModule), ("plots", Plot)):
+        for arg, kind in (("steps", Step), ("claims", Claim), ("code", CodeModule), ("plots", Plot),
+                          ("answers", Answer)):
             values = getattr(self, arg)
             bad = [v for v in values if not isinstance(v, kind)]
             _need(label, arg, bad[0] if bad else values, not bad, f"a sequence of {kind.__name__}")
