@@ -17,6 +17,8 @@ from sympy.printing.numpy import NumPyPrinter
 _INDEXED = re.compile(r"^([A-Za-z]+)_?(\d+)$")
 # a symbol named in raw TeX with two subscripts, e.g. "W_{fh}_{11}" or "b_{f}_1"
 _DOUBLE_SUBSCRIPT = re.compile(r"^(.+_(?:\{[^{}]*\}|[A-Za-z0-9]+))_(\{[^{}]*\}|[A-Za-z0-9]+)$")
+# functions written by name when applied entrywise to a matrix, as the seed writes tanh(W x + b)
+_ENTRYWISE_NAMES = {"Sigmoid": r"\sigma", "Tanh": r"\tanh", "TanhPrime": r"\tanh'"}
 
 
 class DeriveLatexPrinter(LatexPrinter):
@@ -131,12 +133,32 @@ class DeriveLatexPrinter(LatexPrinter):
     def _print_Transpose(self, expr):
         return r"%s^{\top}" % self.parenthesize(expr.arg, 1000, strict=True)
 
+    def _print_ElementwiseApplyFunction(self, expr):
+        # SymPy wraps the function as Lambda(d, f(d)) (and its diff builds new ones): unwrap to f
+        fn = expr.function
+        if isinstance(fn, sp.Lambda) and len(fn.variables) == 1 and fn.expr.args == fn.variables:
+            fn = fn.expr.func
+        name = _ENTRYWISE_NAMES.get(getattr(fn, "__name__", ""))
+        if name is None:
+            return super()._print_ElementwiseApplyFunction(expr)
+        return r"%s\left(%s\right)" % (name, self._print(expr.expr))
+
+    def _print_OneMatrix(self, expr):
+        return r"\mathbb{1}"
+
 
 def tex(expr, **settings) -> str:
     """LaTeX for a SymPy expression, a matrix, or a check of :mod:`derive.model` (Relation, Implies,
-    OnlyIf, Not)."""
-    from .model import Implies, Not, OnlyIf, Relation  # local: model imports nothing from here
+    OnlyIf, Not).
 
+    A tuple of checks prints as a ``gathered`` block, one per line; a tuple inside it is one line of
+    checks side by side (a step's ``show`` listing several general formulas)."""
+    from .model import Implies, Not, OnlyIf, Relation, is_check  # local: model imports nothing from here
+
+    if isinstance(expr, (list, tuple)) and is_check(expr):
+        lines = (r" \qquad ".join(tex(c, **settings) for c in line) if isinstance(line, (list, tuple))
+                 else tex(line, **settings) for line in expr)
+        return r"\begin{gathered}" + r" \\ ".join(lines) + r"\end{gathered}"
     printer = DeriveLatexPrinter(settings)
     if isinstance(expr, Relation):
         op = {"=": "=", "<=": r"\le", "<": "<", ">=": r"\ge", ">": ">", "!=": r"\ne"}[expr.op]

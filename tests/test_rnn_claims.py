@@ -39,7 +39,7 @@ def test_saturation_counterexample_is_real(claims):
     claim = find(claims, "主特征值大于1")
     result = check_claim(claim, rj.NAME)
     assert result.verdict in ("imprecise", "wrong")
-    c = rj.FOUND["saturation"]
+    c = result.outcome.witness.data  # the network the search found (what the page's plot draws)
     rho = float(torch.linalg.eigvals(torch.as_tensor(c["W"])).abs().max())
     assert rho > 1
     J = torch_jacobian(c["W"], c["W_I"], c["b"], c["xs"], c["h0"], rj.HORIZON)
@@ -52,7 +52,7 @@ def test_transient_growth_counterexample_is_real(claims):
     claim = find(claims, "主特征值小于1, 则会导致梯度消失")
     result = check_claim(claim, rj.NAME)
     assert result.verdict in ("imprecise", "wrong")
-    c = rj.FOUND["transient"]
+    c = result.outcome.witness.data
     rho = float(torch.linalg.eigvals(torch.as_tensor(c["W"])).abs().max())
     assert rho < 1
     t = int(np.argmax(c["norms"])) + 1
@@ -107,3 +107,15 @@ def test_norm_bound_step_holds_and_is_nearly_tight():
                            rng.normal(size=(T, 2)), rng.normal(size=H) * 1e-4, T)
         ratio = np.linalg.norm(J, 2) / s ** T
         assert 0.99 < ratio <= 1 + 1e-12
+
+
+def test_counterexample_plot_draws_the_checked_witnesses():
+    """The plot names the two claims whose searches it draws (no re-search, no module global): both are
+    claims of the page, and their failing outcomes carry the networks."""
+    d = rj.derivation()
+    (plot,) = [p for p in d.plots if p.name == "rnn-counterexamples"]
+    wheres = {c.where: c for c in d.claims}
+    assert set(plot.needs) == {rj.VANISHES_WHERE, rj.EXPLODES_WHERE} <= set(wheres)
+    for where in plot.needs:
+        outcome = check_claim(wheres[where], rj.NAME).outcome
+        assert not outcome.holds and outcome.witness.data["norms"].shape == (rj.HORIZON,)
