@@ -321,3 +321,33 @@ def test_page_load_names_a_broken_file(tmp_path):
 def test_committed_results_validate():
     for slug, doc in page.load():
         assert not doc["quick"], f"docs/timing/{slug}.json is a --quick run"
+
+
+def test_cuda_event_clock_pairs_events_and_converts_ms(monkeypatch):
+    """No GPU here: fake events on a fake clock check the pairing and the unit (elapsed_time is ms)."""
+    torch = pytest.importorskip("torch")
+    from derive.timing import measure
+
+    now = [0.0]
+
+    class FakeEvent:
+        def __init__(self, enable_timing):
+            assert enable_timing
+            self.at = None
+
+        def record(self):
+            self.at = now[0]
+
+        def elapsed_time(self, end):
+            return 1e3 * (end.at - self.at)
+
+    calls = []
+
+    def work():
+        calls.append(len(calls))
+        now[0] += 0.001 * len(calls)  # 1 ms, 2 ms, 3 ms
+
+    monkeypatch.setattr(torch.cuda, "Event", FakeEvent)
+    monkeypatch.setattr(torch.cuda, "synchronize", lambda: None)
+    got = measure.CudaEventClock().times(work, lambda: now.__setitem__(0, now[0] + 5.0), 3)
+    assert got == pytest.approx([0.001, 0.002, 0.003])
