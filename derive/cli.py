@@ -15,7 +15,7 @@ import time
 from . import registry
 from .rendering import TemplateError
 
-COMMANDS = ("list", "build", "check", "verify", "show", "claims", "new")
+COMMANDS = ("list", "build", "check", "verify", "show", "claims", "new", "timing")
 
 
 class UsageError(Exception):
@@ -24,7 +24,7 @@ class UsageError(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):
-        m = re.search(r"invalid choice: '([^']*)'", message)
+        m = re.search(r"argument COMMAND: invalid choice: '([^']*)'", message)  # not an option's choices
         if m:
             hint = registry.closest(m.group(1), COMMANDS)
             message = f"unknown command {m.group(1)!r}" + (f"; did you mean {hint!r}?" if hint else "")
@@ -209,6 +209,12 @@ def cmd_new(args) -> int:
     return 0
 
 
+def cmd_timing(args) -> int:
+    from .timing.command import main as timing_main
+
+    return timing_main(args)
+
+
 def parser() -> argparse.ArgumentParser:
     p = _Parser(prog="derive", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
@@ -239,6 +245,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--section", default="Extra", help="section label shown on the page (default: Extra)")
     s.add_argument("--title", default="", help="page title (default: from the name)")
     s.set_defaults(run=cmd_new)
+    s = sub.add_parser("timing", help="time the A6.4 layers with torch and write one JSON file (appendix data)")
+    s.add_argument("--device", choices=("auto", "cuda", "cpu"), default="auto")
+    s.add_argument("--quick", action="store_true", help="the small CI grid: seconds, not minutes")
+    s.add_argument("--out", metavar="FILE", help="default docs/timing/DEVICE.json (quick: a temp file)")
+    s.set_defaults(run=cmd_timing)
     return p
 
 

@@ -163,6 +163,11 @@ def build_outputs(names=None, progress: Callable[[str], None] = lambda s: None) 
                                           checked=built.checked).encode("utf-8")
     built.files["docs/claims.json"] = (json.dumps(built.claims_json(), ensure_ascii=False, indent=2)
                                        + "\n").encode("utf-8")
+    # the timing appendix: its page and plots, from the committed docs/timing/*.json (no torch needed)
+    progress("site: timing appendix")
+    from .timing.page import outputs as timing_outputs
+
+    built.files.update(timing_outputs())
     built.files["mkdocs.yml"] = render("mkdocs.yml.j2", nav=site_nav(built, derivations)).encode("utf-8")
     return built
 
