@@ -263,9 +263,10 @@ class DeriveNumPyPrinter(NumPyPrinter):
 
     def _print_Dot(self, expr):
         v, w = expr.args
-        if str(self.axis) != "-1":  # the shared row w lines up with the last axis only
-            raise ValueError(f"Dot is generated for row blocks reduced along the last axis, not axis={self.axis}")
-        return f"numpy.matmul({self._print(v)}, {self._print(w)})[:, None]"
+        if str(self.axis) == "-1":  # row blocks: one matrix–vector product, kept as a column
+            return f"numpy.matmul({self._print(v)}, {self._print(w)})[:, None]"
+        moved = f"numpy.moveaxis({self._print(v)}, {self.axis}, -1)"
+        return f"numpy.expand_dims(numpy.matmul({moved}, {self._print(w)}), {self.axis})"
 
     def _print_Sigmoid(self, expr):
         return f"_sigmoid({self._print(expr.args[0])})"
