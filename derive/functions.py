@@ -142,6 +142,47 @@ class MaxOf(Opaque):
         return sp.Max(*self.args)
 
 
+class Argmax(Opaque):
+    """argmax(x_1, …, x_n): the position of the first maximal entry, counted from 1 as the seed counts.
+
+    With one vector-level argument (``Argmax(𝐱)``) it is the size-free form; in generated code it is taken
+    along the reduction axis (NumPy counts from 0: the printer folds ``Argmax(𝐱) − 1`` into
+    ``numpy.argmax``)."""
+
+    is_integer = True
+    is_positive = True
+
+    @staticmethod
+    def numeric(*xs):
+        best = 0
+        for k in range(1, len(xs)):
+            if xs[k] > xs[best]:
+                best = k
+        return best + 1
+
+
+class SumOf(Opaque):
+    """x_1 + … + x_n; with one vector-level argument 𝐯 the sum of its entries 𝟏ᵀ𝐯 (in generated code: one
+    reduction along the axis, kept as a column)."""
+
+    is_real = True
+
+    @staticmethod
+    def numeric(*xs):
+        return mpmath.fsum(xs)
+
+    def elementary(self):
+        return sp.Add(*self.args)
+
+
+class Dot(Opaque):
+    """⟨𝐯, 𝐰⟩ = Σ_i v_i w_i of two vector-level arguments. In generated code 𝐯 holds one row per sample and
+    𝐰 is a single row shared by all of them (an index row), so the whole block is one matrix–vector
+    product. No numeric rule: it exists only at vector level; in components it is a plain sum."""
+
+    is_real = True
+
+
 # ----------------------------------------------------------------------------------------------------
 # σ and tanh
 # ----------------------------------------------------------------------------------------------------

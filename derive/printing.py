@@ -13,6 +13,8 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.numpy import NumPyPrinter
 
+from .functions import Argmax
+
 
 _INDEXED = re.compile(r"^([A-Za-z]+)_?(\d+)$")
 # a symbol named in raw TeX with two subscripts, e.g. "W_{fh}_{11}" or "b_{f}_1"
@@ -103,6 +105,54 @@ class DeriveLatexPrinter(LatexPrinter):
         return (r"\frac{\mathbb{1}\left[%s = \max %s\right]}{\left|\operatorname{argmax} %s\right|}"
                 % (xk, v, v))
 
+    def _print_Argmax(self, expr, exp=None):
+        return self._with_exp(r"\operatorname{argmax}\left(%s\right)" % self._arglist(expr.args), exp)
+
+    def _print_SumOf(self, expr):
+        if len(expr.args) == 1:
+            return r"\mathbf{1}^{\top} %s" % self._print(expr.args[0])
+        return self._print(sp.Add(*expr.args))
+
+    def _print_Dot(self, expr):
+        v, w = expr.args
+        return r"%s^{\top} %s" % (self._print(w), self._print(v))
+
+    def _print_Indexed(self, expr):
+        # softmax(t𝐱)_i, x_i: no braces around a base that cannot take a double subscript
+        base = self._print(expr.base)
+        if not (re.fullmatch(r"[A-Za-z]+|\\mathbf\{[A-Za-z]+\}", base) or base.endswith(r"\right)")):
+            base = "{%s}" % base
+        return "%s_{%s}" % (base, ",".join(self._print(i) for i in expr.indices))
+
+    def _print_Derivative(self, expr):
+        # a named quantity (S_t, E) depends on more than the variable shown: ∂S_t/∂x_j, as a textbook writes
+        if isinstance(expr.expr, sp.Symbol) and len(expr.variables) == 1 and expr.expr != expr.variables[0]:
+            return r"\frac{\partial %s}{\partial %s}" % (self._print(expr.expr), self._print(expr.variables[0]))
+        return super()._print_Derivative(expr)
+
+    # --- the order a textbook writes ------------------------------------------------------------------
+    def _print_Add(self, expr, order=None):
+        # a sum does not start with a minus sign when one of its terms is positive: j − S_t, 1 − s_1
+        terms = self._as_ordered_terms(expr, order=order)
+        first = next((k for k, term in enumerate(terms) if not term.could_extract_minus_sign()), 0)
+        if first:
+            terms = [terms[first]] + terms[:first] + terms[first + 1:]
+            return super()._print_Add(sp.Add(*terms, evaluate=False), order="none")
+        return super()._print_Add(expr, order=order)
+
+    def _print_Mul(self, expr):
+        """A product built unevaluated in an order other than SymPy's (:func:`derive.kit.symbols.product`)
+        prints as written: t s_j (j − S_t), not SymPy's s_j t (j − S_t)."""
+        if not _written(expr):
+            return super()._print_Mul(expr)
+        parts = []
+        for i, factor in enumerate(expr.args):
+            text = self._print(factor)
+            if self._needs_mul_brackets(factor, first=(i == 0), last=(i == len(expr.args) - 1)):
+                text = r"\left(%s\right)" % text
+            parts.append(text)
+        return " ".join(parts)
+
     # --- activations ---------------------------------------------------------------------------------
     def _with_exp(self, text, exp=None):  # f(z)**n: SymPy's _print_Pow passes exp for function bases
         return text if exp is None else r"%s^{%s}" % (text, exp)
@@ -145,6 +195,16 @@ class DeriveLatexPrinter(LatexPrinter):
 
     def _print_OneMatrix(self, expr):
         return r"\mathbb{1}"
+
+
+def _written(expr) -> bool:
+    """An unevaluated commutative product, without a sign or a denominator, whose factors are not in SymPy's
+    canonical order: the derivation chose the order."""
+    if not isinstance(expr, sp.Mul) or not expr.is_commutative or expr.could_extract_minus_sign():
+        return False
+    if any(f.is_Pow and f.exp.is_negative for f in expr.args):
+        return False
+    return expr.args != sp.Mul(*expr.args).args
 
 
 def tex(expr, **settings) -> str:
@@ -201,6 +261,34 @@ class DeriveNumPyPrinter(NumPyPrinter):
     def _print_MaxOf(self, expr):
         (v,) = expr.args
         return f"numpy.max({self._print(v)}, axis={self.axis}, keepdims=True)"
+
+    def _print_Argmax(self, expr, offset: int = 1):
+        (v,) = expr.args
+        call = f"numpy.argmax({self._print(v)}, axis={self.axis}, keepdims=True)"
+        return call if offset == 0 else f"({call} {'+' if offset > 0 else '-'} {abs(offset)})"
+
+    def _print_Add(self, expr, order=None):
+        # Argmax counts from 1, numpy.argmax from 0: Argmax(v) − 1 is numpy.argmax itself
+        const, rest = expr.as_coeff_Add()
+        if isinstance(rest, Argmax) and const.is_Integer:
+            return self._print_Argmax(rest, int(const) + 1)
+        return super()._print_Add(expr, order=order)
+
+    def _print_Indexed(self, expr):
+        """v_k: the entry of each row of v at the position k (a column of positions from 0)."""
+        (k,) = expr.indices
+        return f"numpy.take_along_axis({self._print(expr.base.label)}, {self._print(k)}, axis={self.axis})"
+
+    def _print_SumOf(self, expr):
+        (v,) = expr.args
+        return f"numpy.sum({self._print(v)}, axis={self.axis}, keepdims=True)"
+
+    def _print_Dot(self, expr):
+        v, w = expr.args
+        if str(self.axis) == "-1":  # row blocks: one matrix–vector product, kept as a column
+            return f"numpy.matmul({self._print(v)}, {self._print(w)})[:, None]"
+        moved = f"numpy.moveaxis({self._print(v)}, {self.axis}, -1)"
+        return f"numpy.expand_dims(numpy.matmul({moved}, {self._print(w)}), {self.axis})"
 
     def _print_Sigmoid(self, expr):
         return f"_sigmoid({self._print(expr.args[0])})"

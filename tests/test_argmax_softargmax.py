@@ -329,3 +329,56 @@ def test_checker_results():
     # limit statements fail at ties (S_t → mean of the tied indices; exact test above) but hold otherwise
     assert verdicts["A6.2 ②, the temperature form and its limit"] == "imprecise"
     assert verdicts["A6.2 ②, the parenthesis after the temperature form"] == "imprecise"
+
+
+# ----------------------------------------------------------------------------------------------------
+# the printing the derivation relies on, and the exact references its probes and verification use
+# ----------------------------------------------------------------------------------------------------
+def test_results_print_in_textbook_order():
+    import sympy as sp
+
+    from derive.kit.symbols import entry, product
+    from derive.printing import tex
+
+    t, j, s_t, s_j = sp.Symbol("t", positive=True), sp.Symbol("j"), sp.Symbol("S_t"), sp.Symbol("s_j")
+    assert tex(product(t, s_j, j - s_t)) == r"t s_{j} \left(j - S_{t}\right)"
+    assert tex(s_j * t * (j - s_t)) == r"s_{j} t \left(j - S_{t}\right)"  # an evaluated product keeps SymPy's order
+    assert tex(1 - s_t) == r"1 - S_{t}"
+    assert tex(sp.Derivative(s_t, sp.Symbol("x_j"))) == r"\frac{\partial S_{t}}{\partial x_{j}}"
+    assert tex(entry(sp.Symbol("x"), j)) == "x_{j}"
+
+
+def test_code_nodes_print_as_row_reductions():
+    import sympy as sp
+
+    from derive.functions import Argmax, Dot, SumOf
+    from derive.printing import numpy_code
+
+    x, e, j, k = (sp.Symbol(s, real=True) for s in ("xb", "e", "j", "k"))
+    assert numpy_code(Argmax(x) - 1, axis="-1") == "numpy.argmax(xb, axis=-1, keepdims=True)"
+    assert numpy_code(Argmax(x), axis="-1") == "(numpy.argmax(xb, axis=-1, keepdims=True) + 1)"
+    assert numpy_code(sp.Indexed(sp.IndexedBase(x), k), axis="-1") == "numpy.take_along_axis(xb, k, axis=-1)"
+    assert numpy_code(SumOf(e), axis="-1") == "numpy.sum(e, axis=-1, keepdims=True)"
+    assert numpy_code(Dot(e, j), axis="-1") == "numpy.matmul(e, j)[:, None]"
+    rows = np.random.default_rng(3).normal(size=(4, 5))
+    col = np.arange(1.0, 6.0)
+    space = {"numpy": np, "e": rows, "j": col, "xb": rows, "k": np.argmax(rows, axis=-1, keepdims=True)}
+    np.testing.assert_allclose(eval(numpy_code(Dot(e, j), axis="-1"), space), (rows @ col)[:, None])
+    space["e"] = rows.T  # the same rows along axis 0
+    np.testing.assert_allclose(eval(numpy_code(Dot(e, j), axis="0"), space), (rows @ col)[None, :])
+    np.testing.assert_array_equal(eval(numpy_code(sp.Indexed(sp.IndexedBase(x), k), axis="-1"), space),
+                                  rows.max(axis=-1, keepdims=True))
+    assert Argmax.numeric(1, 3, 3, 2) == 2  # the first maximiser, counted from 1
+
+
+@pytest.mark.parametrize("x,t", CASES_MP[:6])
+def test_probe_references_against_differences_of_the_definition(x, t):
+    from derive.derivations import argmax_numerics as nm
+
+    with mpmath.workdps(60):
+        xs = [mpmath.mpf(float(v)) for v in x]
+        grad = nm.gradient(xs, mpmath.mpf(t))
+        ref = mp_gradient_fd(x, t, dps=60)
+        assert max(abs(a - b) for a, b in zip(grad, ref)) <= mpmath.mpf("1e-15") * max(1, max(abs(v) for v in ref))
+        ks = nm.argmax_set(xs)[0]
+        assert abs(nm.deviation(xs, t) - (mp_value(x, t, dps=60) - ks)) <= mpmath.mpf("1e-40")

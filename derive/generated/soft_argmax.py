@@ -61,7 +61,7 @@ def soft_argmax_grad(x, t=1.0, axis=-1, start=1):
 
     Formula (LaTeX printed from the SymPy expression)::
 
-        \nabla S_{t} = t \operatorname{softmax}\left(t \mathbf{x}\right) \odot \left(\mathbf{i} - S_{t} \mathbf{1}\right)
+        \frac{\partial S_{t}}{\partial x_{j}} = t \operatorname{softmax}\left(t \mathbf{x}\right)_{j} \left(j - S_{t}\right)
     """
     x = _as_float(x)
     t = _positive_temperature(t)

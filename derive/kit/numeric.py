@@ -85,3 +85,18 @@ def fmt_vec(x, digits: int = 4) -> str:
     """(x_1, …, x_n) for evidence text, ``digits`` significant digits."""
     return "(" + ", ".join(mpmath.nstr(mpmath.mpf(v) if not isinstance(v, mpmath.mpf) else v, digits)
                            for v in x) + ")"
+
+
+def top_gap(x):
+    """δ = the largest entry minus the runner-up (0 at a tie at the top): the gap every rate of
+    softmax(t𝐱) → one-hot depends on."""
+    ordered = sorted(x, reverse=True)
+    return ordered[0] - ordered[1]
+
+
+def log_uniform(rng: np.random.Generator, low_exp: float, high_exp: float):
+    """10^u (an mpmath number) with u uniform in (low_exp, high_exp): temperatures over several decades."""
+    return mpmath.mpf(10) ** float(rng.uniform(low_exp, high_exp))
+
+
+__all__ += ["top_gap", "log_uniform"]

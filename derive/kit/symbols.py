@@ -49,3 +49,18 @@ def jacobian(outputs, inputs) -> sp.Matrix:
     outputs = sp.Matrix(outputs)
     inputs = sp.Matrix(inputs)
     return outputs.jacobian(inputs)
+
+
+def product(*factors) -> sp.Expr:
+    """``factors`` multiplied, kept in the order given: the printer writes an unevaluated product as written,
+    t s_j (j − S_t) rather than SymPy's s_j t (j − S_t)."""
+    return sp.Mul(*factors, evaluate=False)
+
+
+def entry(v, k) -> sp.Indexed:
+    """The k-th entry of a vector expression, for size-free forms: ``entry(Softmax(t·𝐱), j)`` prints as
+    softmax(t𝐱)_j, ``entry(x, i)`` as x_i."""
+    return sp.Indexed(sp.IndexedBase(v), k)
+
+
+__all__ += ["product", "entry"]
