@@ -145,7 +145,9 @@ def cmd_show(args) -> int:
                 return [line for c in check for line in lines(c)]
             if hasattr(check, "lhs"):
                 return [tex(check)]
-            return [check.latex or f"% (search) {check.statement}"]
+            if hasattr(check, "probe"):
+                return [tex(check.formula) if check.formula is not None else f"% (search) {check.statement}"]
+            return [tex(check)]
 
         for step in d.steps:
             print(f"% {step.title}")

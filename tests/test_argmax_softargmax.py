@@ -373,7 +373,7 @@ def test_code_nodes_print_as_row_reductions():
 
 @pytest.mark.parametrize("x,t", CASES_MP[:6])
 def test_probe_references_against_differences_of_the_definition(x, t):
-    from derive.derivations import argmax_numerics as nm
+    from derive.derivations import _argmax_numerics as nm
 
     with mpmath.workdps(60):
         xs = [mpmath.mpf(float(v)) for v in x]

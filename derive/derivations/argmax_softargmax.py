@@ -8,7 +8,7 @@ limits t → ∞ with and without ties; how fast the gradient vanishes or blows 
 the seed's A6.2 ②. Code: ``derive.generated.soft_argmax`` (soft_argmax, soft_argmax_grad), printed from
 the SymPy expressions below by an in-place emitter into a row-block loop (templates/code/soft_argmax.py.j2).
 The probes (exact mpmath numerics) and the drawing of the plots are in
-:mod:`derive.derivations.argmax_numerics`.
+:mod:`derive.derivations._argmax_numerics`.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from ..kit.symbols import entry, product
 from ..model import Claim, CodeFunction, CodeModule, Derivation, Domain, Plot, Relation, Search, Step
 from ..printing import numpy_code
 from ..registry import register
-from . import argmax_numerics as nm
+from . import _argmax_numerics as nm
 
 SECTION = "A6.2 ②"
 NAME = "argmax-softargmax"
