@@ -24,7 +24,7 @@ import numpy as np
 import sympy as sp
 
 from .functions import numeric_namespace, to_elementary
-from .model import Claim, Domain, Implies, Not, OnlyIf, Relation, Search, Step, Witness
+from .model import Claim, Domain, Implies, Not, OnlyIf, Relation, Search, Step, Tr, Witness
 
 DPS = 30
 INEQUALITY_DPS = 200  # margins like log1p(e^{-300}) must not round to zero
@@ -68,12 +68,20 @@ class ClaimResult:
             "claim": self.claim.claim,
             "where": self.claim.where,
             "verdict": self.verdict,
-            "evidence": self.evidence,
+            "evidence": str(self.evidence),
+            "evidence_zh": self.evidence.zh if isinstance(self.evidence, Tr) else "",
             "method": self.method,
             "condition": self.claim.condition if self.verdict == "imprecise" else "",
             "source": self.claim.source,
             "derivation": derivation,
         }
+
+
+def bi(en: str, zh: str, **parts) -> Tr:
+    """Evidence in both languages: ``parts`` (numbers, points, inner evidence that may itself be a Tr)
+    are filled into the English and the Chinese template alike."""
+    return Tr(en.format(**{k: (v.en if isinstance(v, Tr) else v) for k, v in parts.items()}),
+              zh.format(**{k: (v.zh if isinstance(v, Tr) else v) for k, v in parts.items()}))
 
 
 def rng_for(key: str) -> np.random.Generator:
@@ -221,9 +229,9 @@ def _display_name(symbol) -> str:
 def _entry_label(i: int, shape) -> str:
     """Entries as a textbook counts them: (row, column) from 1, or k from 1."""
     if len(shape) == 2 and shape[1] > 1:
-        return f" (entry ({i // shape[1] + 1}, {i % shape[1] + 1}))"
+        return f" ({i // shape[1] + 1}, {i % shape[1] + 1})"
     if len(shape) >= 1 and (shape[0] if len(shape) == 1 else shape[0] * shape[1]) > 1:
-        return f" (entry {i + 1})"
+        return f" [{i + 1}]"
     return ""
 
 
@@ -262,7 +270,8 @@ def exact_zero(expr, budget: float = EXACT_BUDGET_S) -> str | None:
 # ----------------------------------------------------------------------------------------------------
 def check_relation(rel: Relation, key: str) -> Outcome:
     if _shape(rel.lhs) != _shape(rel.rhs):
-        return Outcome(False, "shape", f"shapes differ: {_shape(rel.lhs)} vs {_shape(rel.rhs)}")
+        return Outcome(False, "shape", bi("shapes differ: {a} vs {b}", "形状不同：{a} 与 {b}",
+                                          a=_shape(rel.lhs), b=_shape(rel.rhs)))
     lhs, rhs = _entries(rel.lhs), _entries(rel.rhs)
     symbols = free_symbols(lhs, rhs)
     if rel.op == "!=":
@@ -288,8 +297,9 @@ def check_relation(rel: Relation, key: str) -> Outcome:
                     where = _entry_label(i, _shape(rel.lhs))
                     return Outcome(
                         False, "probe",
-                        f"at {fmt_point(point, symbols)}{where}: left side = {fmt_num(a)}, right side = "
-                        f"{fmt_num(b)} (they differ by {fmt_num(abs(a - b), 3)})",
+                        bi("at {p}: left side{e} = {a}, right side{e} = {b} (they differ by {d})",
+                           "在 {p} 处：左边{e} = {a}，右边{e} = {b}（相差 {d}）", p=fmt_point(point, symbols),
+                           e=where, a=fmt_num(a), b=fmt_num(b), d=fmt_num(abs(a - b), 3)),
                         {_display_name(s): fmt_num(v) for s, v in point.items() if s in symbols},
                         float(abs(a - b)))
             else:
@@ -301,28 +311,38 @@ def check_relation(rel: Relation, key: str) -> Outcome:
                 if failed:
                     return Outcome(
                         False, "sampling",
-                        f"at {fmt_point(point, symbols)}{_entry_label(i, _shape(rel.lhs))}: left side = "
-                        f"{fmt_num(a)}, right side = {fmt_num(b)}; '{rel.op}' fails"
-                        + (" (the two sides are equal there)" if equal else f" by {fmt_num(-margin, 3)}"),
+                        bi("at {p}: left side{e} = {a}, right side{e} = {b}; '{op}' fails{how}",
+                           "在 {p} 处：左边{e} = {a}，右边{e} = {b}；“{op}” 不成立{how_zh}",
+                           p=fmt_point(point, symbols), e=_entry_label(i, _shape(rel.lhs)), a=fmt_num(a),
+                           b=fmt_num(b), op=rel.op,
+                           how=" (the two sides are equal there)" if equal else f" by {fmt_num(-margin, 3)}",
+                           how_zh="（两边在该点相等）" if equal else f"，差 {fmt_num(-margin, 3)}"),
                         {_display_name(s): fmt_num(v) for s, v in point.items() if s in symbols}, float(-margin))
     if not equality:
-        specials = f" including {len(rel.domain.special)} special points" if rel.domain.special else ""
+        k = len(rel.domain.special)
         return Outcome(True, "sampling",
-                       f"held at {probed} points{specials} (mpmath, {INEQUALITY_DPS} digits); smallest margin "
-                       f"{fmt_num(worst, 3)}")
+                       bi("held at {n} sampled points{sp} ({dps}-digit arithmetic); smallest margin {m}",
+                          "在 {n} 个抽样点{sp_zh}均成立（{dps} 位精度）；最小余量 {m}", n=probed,
+                          sp=f", {k} of them special (ties, boundaries)" if k else "",
+                          sp_zh=f"（其中 {k} 个特殊点：并列、边界）" if k else "", dps=INEQUALITY_DPS,
+                          m=fmt_num(worst, 3)))
     methods = []
     given = dict(rel.domain.given)
     for a, b in zip(lhs, rhs):
         m = exact_zero((a - b).subs(given) if given else a - b)
         if m is None:
             return Outcome(True, "probe",
-                           f"exact test undecided within {EXACT_BUDGET_S:g} s; the probe at {probed} random "
-                           f"points ({DPS} digits) agrees {_agreement(worst)}")
+                           bi("checked numerically: both sides agree {ag} at {n} random points ({dps} digits); "
+                              "the exact simplification did not finish within {b:g} s",
+                              "数值验证：在 {n} 个随机点两边一致（{ag_zh}，{dps} 位精度）；精确化简未在 {b:g} 秒内完成",
+                              ag=_agreement(worst), ag_zh=_agreement_zh(worst), n=probed, dps=DPS, b=EXACT_BUDGET_S))
         methods.append(m)
     order = ["identical", "expand", "cancel", "expand of the elementary form", "simplify"]
     strongest = max(methods, key=order.index) if methods else "identical"
     return Outcome(True, "exact",
-                   f"exact ({strongest}); probe at {probed} random points agrees {_agreement(worst)}")
+                   bi("proved exactly ({how}); both sides also agree {ag} at {n} random points",
+                      "精确证明（{how}）；在 {n} 个随机点数值验证一致（{ag_zh}）", how=strongest,
+                      ag=_agreement(worst), ag_zh=_agreement_zh(worst), n=probed))
 
 
 def _check_differs(rel: Relation, lhs, rhs, symbols, key: str) -> Outcome:
@@ -336,13 +356,16 @@ def _check_differs(rel: Relation, lhs, rhs, symbols, key: str) -> Outcome:
             a, b = values[i], values[n + i]
             if abs(a - b) > EQUALITY_TOLERANCE * max(mpmath.mpf(1), abs(a), abs(b)):
                 return Outcome(True, "probe",
-                               f"they differ at {fmt_point(point, symbols)}{_entry_label(i, _shape(rel.lhs))}: "
-                               f"left side = {fmt_num(a)}, right side = {fmt_num(b)}",
+                               bi("they differ at {p}: left side{e} = {a}, right side{e} = {b}",
+                                  "两边在 {p} 处不同：左边{e} = {a}，右边{e} = {b}", p=fmt_point(point, symbols),
+                                  e=_entry_label(i, _shape(rel.lhs)), a=fmt_num(a), b=fmt_num(b)),
                                {_display_name(s): fmt_num(v) for s, v in point.items() if s in symbols},
                                float(abs(a - b)))
     proof = exact_zero(sp.Add(*[(a - b) ** 2 for a, b in zip(lhs, rhs)])) if n == 1 else None
-    why = f"they are equal ({proof})" if proof else "no sampled point separates them"
-    return Outcome(False, "probe", f"the two sides never differ: {why}")
+    if proof:
+        return Outcome(False, "exact", bi("the two sides are equal everywhere (proved: {p})",
+                                          "两边处处相等（已证明：{p}）", p=proof))
+    return Outcome(False, "probe", bi("no sampled point separates the two sides", "没有抽样点能区分两边"))
 
 
 def _condition(expr, symbols):
@@ -365,14 +388,16 @@ def check_implies(imp: Implies, key: str) -> Outcome:
             continue
         hits += 1
         if not conclusion(point):
-            return Outcome(False, "sampling", f"at {fmt_point(point, symbols)} the premise holds and the "
-                                              f"conclusion fails",
+            return Outcome(False, "sampling", bi("at {p} the premise holds and the conclusion fails",
+                                                 "在 {p} 处前提成立而结论不成立", p=fmt_point(point, symbols)),
                            {_display_name(s): fmt_num(v) for s, v in point.items() if s in symbols})
     if hits < imp.min_hits:
-        return Outcome(False, "sampling", f"only {hits} of {probed} sampled points meet the premise "
-                                          f"(at least {imp.min_hits} needed): nothing was tested")
-    return Outcome(True, "sampling", f"the conclusion held at all {hits} of {probed} sampled points that meet "
-                                     f"the premise")
+        return Outcome(False, "sampling", bi("only {h} of {n} sampled points meet the premise (at least {m} "
+                                             "needed): nothing was tested",
+                                             "{n} 个抽样点中只有 {h} 个满足前提（至少需要 {m} 个）：无法检验",
+                                             h=hits, n=probed, m=imp.min_hits))
+    return Outcome(True, "sampling", bi("the conclusion held at all {h} of {n} sampled points that meet the premise",
+                                        "在满足前提的全部 {h} 个抽样点（共 {n} 个）结论均成立", h=hits, n=probed))
 
 
 def check_only_if(only: OnlyIf, key: str) -> Outcome:
@@ -380,7 +405,8 @@ def check_only_if(only: OnlyIf, key: str) -> Outcome:
     where = sp.And(rel.domain.where, only.condition) if rel.domain.where is not None else only.condition
     inside = check_relation(Relation(rel.lhs, rel.rhs, rel.op, _replace_where(rel.domain, where)), key + "/if")
     if not inside.holds:
-        return Outcome(False, inside.method, f"it fails even where the condition holds: {inside.detail}",
+        return Outcome(False, inside.method, bi("it fails even where the condition holds: {d}",
+                                                "即使条件成立也不成立：{d}", d=inside.detail),
                        inside.point, inside.error)
     outside_where = sp.Not(only.condition)
     if rel.domain.where is not None:
@@ -388,11 +414,13 @@ def check_only_if(only: OnlyIf, key: str) -> Outcome:
     outside = check_relation(Relation(rel.lhs, rel.rhs, rel.op, _replace_where(rel.domain, outside_where)),
                              key + "/else")
     if outside.holds:
-        return Outcome(False, outside.method, "it also holds where the condition fails, so the condition is "
-                                              f"not needed: {outside.detail}")
+        return Outcome(False, outside.method, bi("it also holds where the condition fails, so the condition is "
+                                                 "not needed: {d}", "条件不成立时它也成立，所以条件并非必要：{d}",
+                                                 d=outside.detail))
     return Outcome(True, f"{inside.method}+{outside.method}",
-                   f"where the condition holds: {inside.detail}; where it fails, a counter-example: "
-                   f"{outside.detail}", outside.point, outside.error)
+                   bi("where the condition holds: {a}; where it fails, a counter-example: {b}",
+                      "条件成立时：{a}；条件不成立时的反例：{b}", a=inside.detail, b=outside.detail),
+                   outside.point, outside.error)
 
 
 def _replace_where(domain: Domain, where) -> Domain:
@@ -404,7 +432,8 @@ def _replace_where(domain: Domain, where) -> Domain:
 def check_not(neg: Not, key: str) -> Outcome:
     inner = run_check(neg.check, key + "/not")
     if inner.holds:
-        return Outcome(False, inner.method, f"the negated statement holds: {inner.detail}")
+        return Outcome(False, inner.method, bi("the negated statement holds: {d}", "被否定的命题成立：{d}",
+                                               d=inner.detail))
     return Outcome(True, inner.method, inner.detail, inner.point, inner.error, inner.witness)
 
 
@@ -417,6 +446,15 @@ def _agreement(worst) -> str:
         if worst < mpmath.mpf(10) ** exponent:
             return f"to better than 1e{exponent}"
     return f"to {fmt_num(worst, 2)}"
+
+
+def _agreement_zh(worst) -> str:
+    if worst == 0:
+        return "完全相等"
+    for exponent in (-25, -20, -18):
+        if worst < mpmath.mpf(10) ** exponent:
+            return f"误差小于 1e{exponent}"
+    return f"误差 {fmt_num(worst, 2)}"
 
 
 def _margin(a, b, op):
@@ -433,12 +471,16 @@ def check_search(search: Search, key: str) -> Outcome:
         if not w.holds:
             point = {str(k): (fmt_num(v) if not isinstance(v, str) else v) for k, v in w.point.items()}
             where = ", ".join(f"{k} = {v}" for k, v in point.items())
-            detail = f"counter-example at {where}" if where else "counter-example"
+            detail = bi("counter-example at {w}", "反例：{w}", w=where) if where else bi("counter-example", "反例")
             if w.detail:
-                detail += f": {w.detail}"
+                detail = bi("{a}: {b}", "{a}：{b}", a=detail, b=w.detail)
             return Outcome(False, "search", detail, point, float(w.error), w)
         worst = max(worst, float(w.error))
-    return Outcome(True, "search", f"held in all {search.trials} random cases; {search.error_name} {worst:.3g}")
+    return Outcome(True, "search", bi("held in all {n} random cases; {what} {e}",
+                                      "在全部 {n} 个随机情形中成立；{what_zh} {e}", n=search.trials,
+                                      what=search.error_name,
+                                      what_zh=search.error_name.zh if isinstance(search.error_name, Tr) else search.error_name,
+                                      e=f"{worst:.3g}"))
 
 
 def run_check(check, key: str) -> Outcome:
@@ -450,7 +492,8 @@ def run_check(check, key: str) -> Outcome:
         methods = sorted({o.method for o in outcomes}, key=lambda m: (["exact", "probe", "sampling", "search"] + [m]).index(m))
         detail = outcomes[0].detail if outcomes else "nothing to check"
         if len(outcomes) > 1:
-            detail = f"all {len(outcomes)} relations hold; the first: {detail}"
+            detail = bi("all {n} relations hold; the first: {d}", "全部 {n} 个关系成立；第一个：{d}",
+                        n=len(outcomes), d=detail)
         return Outcome(True, "+".join(methods), detail)
     if isinstance(check, Relation):
         return check_relation(check, key)
@@ -472,7 +515,8 @@ def check_step(step: Step, derivation: str) -> StepResult:
 def check_claim(claim: Claim, derivation: str) -> ClaimResult:
     key = f"{derivation}/claim/{claim.where}/{claim.claim}"
     if claim.stated is None:
-        return ClaimResult(claim, "unverified", claim.note or "no check is encoded for this claim", "none")
+        return ClaimResult(claim, "unverified", claim.note or bi("no check is encoded for this claim",
+                                                                 "该论断没有可执行的检验"), "none")
     stated = run_check(claim.stated, key + "/stated")
     if stated.holds:
         return ClaimResult(claim, "correct", stated.detail, stated.method, stated)
@@ -481,11 +525,13 @@ def check_claim(claim: Claim, derivation: str) -> ClaimResult:
         if reading.holds:
             return ClaimResult(
                 claim, "imprecise",
-                f"as written it fails — {stated.detail}. Under the condition it holds — {reading.detail}",
+                bi("as written it fails — {a}. Under the condition it holds — {b}",
+                   "按原文不成立——{a}。在所述条件下成立——{b}", a=stated.detail, b=reading.detail),
                 f"{stated.method} + {reading.method}", stated)
         return ClaimResult(
             claim, "wrong",
-            f"{stated.detail}. Even under the condition ({claim.condition}) it fails — {reading.detail}",
+            bi("{a}. Even under the condition ({c}) it fails — {b}", "{a}。即使在所述条件下也不成立——{b}",
+               a=stated.detail, b=reading.detail, c=claim.condition),
             f"{stated.method} + {reading.method}", stated)
     return ClaimResult(claim, "wrong", stated.detail, stated.method, stated)
 

@@ -32,6 +32,12 @@ class Tr:
     def __str__(self) -> str:
         return self.en
 
+    def __contains__(self, item) -> bool:  # "counter-example" in outcome.detail reads the English
+        return item in self.en
+
+    def __format__(self, spec) -> str:
+        return format(self.en, spec)
+
     def get(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
 
