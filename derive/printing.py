@@ -13,6 +13,8 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.numpy import NumPyPrinter
 
+from .functions import VectorSymbol
+
 
 _INDEXED = re.compile(r"^([A-Za-z]+)_?(\d+)$")
 # a symbol named in raw TeX with two subscripts, e.g. "W_{fh}_{11}" or "b_{f}_1"
@@ -37,6 +39,17 @@ class DeriveLatexPrinter(LatexPrinter):
     # --- vectors -------------------------------------------------------------------------------------
     def _print_VectorSymbol(self, expr):
         return r"\mathbf{%s}" % self._print(sp.Symbol(expr.name))
+
+    def _print_Derivative(self, expr):
+        # ∂/∂𝐱 is a gradient even when the expression has one free symbol (SymPy would print d/d𝐱 there)
+        if not any(isinstance(v, VectorSymbol) for v in expr.variables):
+            return super()._print_Derivative(expr)
+        saved = self._settings["diff_operator_latex"]
+        self._settings["diff_operator_latex"] = r"\partial"
+        try:
+            return super()._print_Derivative(expr)
+        finally:
+            self._settings["diff_operator_latex"] = saved
 
     def _vector_of(self, args) -> str | None:
         """``(t·x1, …, t·xn)`` → ``t\\mathbf{x}`` when the entries are one vector's components in order."""
@@ -89,17 +102,24 @@ class DeriveLatexPrinter(LatexPrinter):
     def _print_MaxOf(self, expr, exp=None):
         return self._with_exp(r"\max\left(%s\right)" % self._arglist(expr.args), exp)
 
+    def _entries_of(self, args) -> str:
+        """``\\mathbf{x}`` when the arguments are one vector's components, else ``(a, b, c)`` in brackets, so
+        that ``\\max`` and ``\\operatorname{argmax}`` never run into a bare comma-separated list."""
+        vec = self._print(args[0]) if len(args) == 1 else self._vector_of(args)
+        return vec if vec is not None else r"\left(%s\right)" % self._arglist(args)
+
     def _print_MaxSubgradient(self, expr):
-        v = self._arglist(expr.args)
+        v = self._entries_of(expr.args)
         return (r"\frac{\mathbb{1}\left[%s = \max %s\right]}{\left|\operatorname{argmax} %s\right|}"
                 % (v, v, v))
 
-    def _print_MaxSubgradientEntry(self, expr):
+    def _print_MaxSubgradientEntry(self, expr, exp=None):
         k, xs = expr.args[0], expr.args[1:]
-        v = self._arglist(xs)
+        v = self._entries_of(xs)
         xk = self._print(xs[int(k) - 1])
-        return (r"\frac{\mathbb{1}\left[%s = \max %s\right]}{\left|\operatorname{argmax} %s\right|}"
+        text = (r"\frac{\mathbb{1}\left[%s = \max %s\right]}{\left|\operatorname{argmax} %s\right|}"
                 % (xk, v, v))
+        return text if exp is None else r"\left(%s\right)^{%s}" % (text, exp)  # a fraction takes a power in brackets
 
     # --- activations ---------------------------------------------------------------------------------
     def _with_exp(self, text, exp=None):  # f(z)**n: SymPy's _print_Pow passes exp for function bases
