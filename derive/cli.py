@@ -143,11 +143,9 @@ def cmd_show(args) -> int:
         def lines(check):
             if isinstance(check, (list, tuple)):
                 return [line for c in check for line in lines(c)]
-            if hasattr(check, "lhs"):
-                return [tex(check)]
-            if hasattr(check, "probe"):
+            if hasattr(check, "probe"):  # a Search: its formula when it has one (Search.latex is gone)
                 return [tex(check.formula) if check.formula is not None else f"% (search) {check.statement}"]
-            return [tex(check)]
+            return [tex(check)]  # Relation, Implies, OnlyIf, Not
 
         for step in d.steps:
             print(f"% {step.title}")

@@ -13,7 +13,7 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.numpy import NumPyPrinter
 
-from .functions import Argmax
+from .functions import Argmax, VectorSymbol
 
 
 _INDEXED = re.compile(r"^([A-Za-z]+)_?(\d+)$")
@@ -41,6 +41,20 @@ class DeriveLatexPrinter(LatexPrinter):
     # --- vectors -------------------------------------------------------------------------------------
     def _print_VectorSymbol(self, expr):
         return r"\mathbf{%s}" % self._print(sp.Symbol(expr.name))
+
+    def _print_Derivative(self, expr):
+        # a named quantity (S_t, E) depends on more than the variable shown: ∂S_t/∂x_j, as a textbook writes
+        if isinstance(expr.expr, sp.Symbol) and len(expr.variables) == 1 and expr.expr != expr.variables[0]:
+            return r"\frac{\partial %s}{\partial %s}" % (self._print(expr.expr), self._print(expr.variables[0]))
+        # ∂/∂𝐱 is a gradient even when the expression has one free symbol (SymPy would print d/d𝐱 there)
+        if not any(isinstance(v, VectorSymbol) for v in expr.variables):
+            return super()._print_Derivative(expr)
+        saved = self._settings["diff_operator_latex"]
+        self._settings["diff_operator_latex"] = r"\partial"
+        try:
+            return super()._print_Derivative(expr)
+        finally:
+            self._settings["diff_operator_latex"] = saved
 
     def _vector_of(self, args) -> str | None:
         """``(t·x1, …, t·xn)`` → ``t\\mathbf{x}`` when the entries are one vector's components in order."""
@@ -93,17 +107,24 @@ class DeriveLatexPrinter(LatexPrinter):
     def _print_MaxOf(self, expr, exp=None):
         return self._with_exp(r"\max\left(%s\right)" % self._arglist(expr.args), exp)
 
+    def _entries_of(self, args) -> str:
+        """``\\mathbf{x}`` when the arguments are one vector's components, else ``(a, b, c)`` in brackets, so
+        that ``\\max`` and ``\\operatorname{argmax}`` never run into a bare comma-separated list."""
+        vec = self._print(args[0]) if len(args) == 1 else self._vector_of(args)
+        return vec if vec is not None else r"\left(%s\right)" % self._arglist(args)
+
     def _print_MaxSubgradient(self, expr):
-        v = self._arglist(expr.args)
+        v = self._entries_of(expr.args)
         return (r"\frac{\mathbb{1}\left[%s = \max %s\right]}{\left|\operatorname{argmax} %s\right|}"
                 % (v, v, v))
 
-    def _print_MaxSubgradientEntry(self, expr):
+    def _print_MaxSubgradientEntry(self, expr, exp=None):
         k, xs = expr.args[0], expr.args[1:]
-        v = self._arglist(xs)
+        v = self._entries_of(xs)
         xk = self._print(xs[int(k) - 1])
-        return (r"\frac{\mathbb{1}\left[%s = \max %s\right]}{\left|\operatorname{argmax} %s\right|}"
+        text = (r"\frac{\mathbb{1}\left[%s = \max %s\right]}{\left|\operatorname{argmax} %s\right|}"
                 % (xk, v, v))
+        return text if exp is None else r"\left(%s\right)^{%s}" % (text, exp)  # a fraction takes a power in brackets
 
     def _print_Argmax(self, expr, exp=None):
         return self._with_exp(r"\operatorname{argmax}\left(%s\right)" % self._arglist(expr.args), exp)
@@ -123,12 +144,6 @@ class DeriveLatexPrinter(LatexPrinter):
         if not (re.fullmatch(r"[A-Za-z]+|\\mathbf\{[A-Za-z]+\}", base) or base.endswith(r"\right)")):
             base = "{%s}" % base
         return "%s_{%s}" % (base, ",".join(self._print(i) for i in expr.indices))
-
-    def _print_Derivative(self, expr):
-        # a named quantity (S_t, E) depends on more than the variable shown: ∂S_t/∂x_j, as a textbook writes
-        if isinstance(expr.expr, sp.Symbol) and len(expr.variables) == 1 and expr.expr != expr.variables[0]:
-            return r"\frac{\partial %s}{\partial %s}" % (self._print(expr.expr), self._print(expr.variables[0]))
-        return super()._print_Derivative(expr)
 
     # --- the order a textbook writes ------------------------------------------------------------------
     def _print_Add(self, expr, order=None):
