@@ -131,6 +131,19 @@ class DeriveLatexPrinter(LatexPrinter):
     def _print_Transpose(self, expr):
         return r"%s^{\top}" % self.parenthesize(expr.arg, 1000, strict=True)
 
+    def _print_OneMatrix(self, expr):
+        # a column (or row) of ones, not the bare "1" SymPy prints
+        rows, cols = expr.shape
+        if cols == 1:
+            return r"\mathbf{1}_{%s}" % self._print(rows)
+        if rows == 1:
+            return r"\mathbf{1}_{%s}^{\top}" % self._print(cols)
+        return r"\mathbf{1}_{%s \times %s}" % (self._print(rows), self._print(cols))
+
+    # --- costs ---------------------------------------------------------------------------------------
+    def _print_BigO(self, expr):
+        return r"\mathcal{O}\left(%s\right)" % self._print(expr.args[0])
+
 
 def tex(expr, **settings) -> str:
     """LaTeX for a SymPy expression, a matrix, or a :class:`~derive.model.Relation`."""
@@ -180,6 +193,14 @@ class DeriveNumPyPrinter(NumPyPrinter):
 
     def _print_TanhPrime(self, expr):
         return f"(1 - numpy.tanh({self._print(expr.args[0])})**2)"
+
+    def _print_MatMul(self, expr):
+        # v·1ᵀ (a column times a row of ones) is a broadcast, not an outer product to allocate
+        args = expr.args
+        if len(args) == 2 and isinstance(args[1], sp.OneMatrix) and args[1].shape[0] == 1:
+            rows, cols = expr.shape
+            return f"numpy.broadcast_to({self._print(args[0])}, ({self._print(rows)}, {self._print(cols)}))"
+        return super()._print_MatMul(expr)
 
 
 def numpy_code(expr, **settings) -> str:
