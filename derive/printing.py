@@ -200,6 +200,9 @@ class DeriveNumPyPrinter(NumPyPrinter):
         if len(args) == 2 and isinstance(args[1], sp.OneMatrix) and args[1].shape[0] == 1:
             rows, cols = expr.shape
             return f"numpy.broadcast_to({self._print(args[0])}, ({self._print(rows)}, {self._print(cols)}))"
+        # A·1 (times a column of ones) is the row sums of A, in A's dtype (numpy.ones would be float64)
+        if len(args) == 2 and isinstance(args[1], sp.OneMatrix) and args[1].shape[1] == 1:
+            return f"numpy.sum({self._print(args[0])}, axis=1, keepdims=True)"
         return super()._print_MatMul(expr)
 
 

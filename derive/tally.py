@@ -136,6 +136,31 @@ def lstm(x, W_ih, W_hh, b, tally: Tally):
     return np.stack(hs)
 
 
+def random_layer(kind, rng):
+    """One counted layer of random small sizes with random weights: ``kind`` is "attention",
+    "attention, no projections", "conv", "separable", "rnn" or "lstm". Returns (sizes, Tally)."""
+    got = Tally()
+    if kind.startswith("attention"):
+        heads = int(rng.choice([1, 2]))
+        n, d = int(rng.integers(1, 6)), heads * int(rng.integers(1, 3))
+        W = [rng.normal(size=(d, d)) for _ in range(4)]
+        attention(rng.normal(size=(n, d)), *W, heads, got, projections=kind == "attention")
+        return {"n": n, "d": d, "heads": heads}, got
+    n, d, k = int(rng.integers(1, 7)), int(rng.integers(1, 5)), int(rng.choice([1, 3, 5]))
+    x = rng.normal(size=(n, d))
+    if kind == "conv":
+        conv1d_same(x, rng.normal(size=(d, d, k)), got)
+    elif kind == "separable":
+        separable_conv1d_same(x, rng.normal(size=(d, k)), rng.normal(size=(d, d)), got)
+    elif kind == "rnn":
+        rnn(x, rng.normal(size=(d, d)), rng.normal(size=(d, d)), rng.normal(size=d), got)
+    elif kind == "lstm":
+        lstm(x, rng.normal(size=(4 * d, d)), rng.normal(size=(4 * d, d)), rng.normal(size=4 * d), got)
+    else:
+        raise ValueError(f"kind must be one of attention, conv, separable, rnn, lstm; got {kind!r}")
+    return {"n": n, "d": d, "k": k}, got
+
+
 # ----------------------------------------------------------------------------------------------------
 # dependency graphs
 # ----------------------------------------------------------------------------------------------------
@@ -157,6 +182,16 @@ def layers_to_connect(n, offsets_of_layer, limit=10_000):
         if np.array_equal(reach & target, target):
             return depth
     raise ValueError(f"not connected within {limit} layers")
+
+
+def explicit_path_length(kind, n, k=3):
+    """Layers needed to connect all n positions in a stack of ``kind`` layers ("attention", "centred",
+    "causal" or "dilated" width-k convolutions), or the edges of the recurrence ("recurrent")."""
+    if kind == "recurrent":
+        return recurrent_path_length(n)
+    offsets = {"attention": lambda layer: range(-n, n + 1), "centred": lambda layer: range(-(k // 2), k // 2 + 1),
+               "causal": lambda layer: range(-(k - 1), 1), "dilated": lambda layer: [-m * k**layer for m in range(k)]}
+    return layers_to_connect(n, offsets[kind])
 
 
 def recurrent_path_length(n):

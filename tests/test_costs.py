@@ -11,7 +11,11 @@ from torch.utils.flop_counter import FlopCounterMode
 from derive import counts, tally
 from derive.generated import costs
 
-torch.set_default_dtype(torch.float64)
+F64 = torch.float64
+
+
+def rand64(*shape):
+    return torch.randn(*shape, dtype=F64)
 
 
 def macs_of(fn, *args):
@@ -41,7 +45,7 @@ def test_attention_projection_macs_per_position_equal_multihead_attention_weight
 # --- MACs against torch's FLOP counter ------------------------------------------------------------------
 @pytest.mark.parametrize("c_in, c_out, k, h, w", [(3, 5, 3, 7, 6), (2, 4, 1, 5, 5), (4, 3, 5, 6, 9)])
 def test_conv2d_macs_equal_flop_counter(c_in, c_out, k, h, w):
-    x, W = torch.randn(1, c_in, h, w), torch.randn(c_out, c_in, k, k)
+    x, W = rand64(1, c_in, h, w), rand64(c_out, c_in, k, k)
     macs, y = macs_of(F.conv2d, x, W, None, 1, k // 2)
     assert y.shape == (1, c_out, h, w)
     assert costs.conv2d_macs(c_in, c_out, k, h, w) == macs
@@ -49,13 +53,13 @@ def test_conv2d_macs_equal_flop_counter(c_in, c_out, k, h, w):
 
 @pytest.mark.parametrize("n, d, k", [(9, 4, 3), (5, 6, 5), (12, 3, 1)])
 def test_conv1d_and_separable_macs_equal_flop_counter(n, d, k):
-    x = torch.randn(1, d, n)
-    macs, y = macs_of(F.conv1d, x, torch.randn(d, d, k), None, 1, k // 2)
+    x = rand64(1, d, n)
+    macs, y = macs_of(F.conv1d, x, rand64(d, d, k), None, 1, k // 2)
     assert y.shape == (1, d, n) and costs.conv1d_macs(n, d, k) == macs
 
     def separable(x, depthwise, pointwise):
         return F.conv1d(F.conv1d(x, depthwise, padding=k // 2, groups=d), pointwise)
-    macs, _ = macs_of(separable, x, torch.randn(d, 1, k), torch.randn(d, d, 1))
+    macs, _ = macs_of(separable, x, rand64(d, 1, k), rand64(d, d, 1))
     assert costs.separable_conv1d_macs(n, d, k) == macs
 
 
@@ -72,8 +76,8 @@ def explicit_attention(x, layer, heads):
 
 @pytest.mark.parametrize("n, d, heads", [(5, 4, 1), (7, 6, 2), (3, 8, 4), (1, 2, 2)])
 def test_attention_macs_equal_flop_counter_on_multihead_attention(n, d, heads):
-    layer = torch.nn.MultiheadAttention(d, heads, bias=False)
-    x = torch.randn(n, 1, d)
+    layer = torch.nn.MultiheadAttention(d, heads, bias=False).double()
+    x = rand64(n, 1, d)
     reference = layer(x, x, x, need_weights=False)[0]
     macs, y = macs_of(explicit_attention, x, layer, heads)
     torch.testing.assert_close(y, reference, rtol=1e-12, atol=1e-12)
@@ -84,18 +88,18 @@ def test_attention_macs_equal_flop_counter_on_multihead_attention(n, d, heads):
 
 @pytest.mark.parametrize("n, d", [(5, 4), (1, 3), (8, 2)])
 def test_rnn_macs_equal_flop_counter_on_torch_rnn(n, d):
-    macs, _ = macs_of(torch.nn.RNN(d, d), torch.randn(n, 1, d))
+    macs, _ = macs_of(torch.nn.RNN(d, d).double(), rand64(n, 1, d))
     assert costs.rnn_macs(n, d) == macs
 
 
 @pytest.mark.parametrize("n, d", [(5, 4), (1, 3), (6, 2)])
 def test_lstm_macs_equal_flop_counter_on_explicit_lstm_equal_to_torch(n, d):
     # torch's fused LSTM kernel is invisible to the FLOP counter: an explicit cell, checked against it
-    layer = torch.nn.LSTM(d, d)
-    x = torch.randn(n, 1, d)
+    layer = torch.nn.LSTM(d, d).double()
+    x = rand64(n, 1, d)
 
     def explicit(x):
-        h = c = torch.zeros(1, d)
+        h = c = torch.zeros(1, d, dtype=F64)
         hs = []
         for t in range(n):
             i, f, g, o = (x[t] @ layer.weight_ih_l0.T + layer.bias_ih_l0 + h @ layer.weight_hh_l0.T
@@ -115,7 +119,7 @@ def test_counted_layers_compute_what_torch_computes():
     n, d = 5, 3
     x = rng.normal(size=(n, d))
     W_ih, W_hh, b = rng.normal(size=(d, d)), rng.normal(size=(d, d)), rng.normal(size=d)
-    rnn = torch.nn.RNN(d, d)
+    rnn = torch.nn.RNN(d, d).double()
     with torch.no_grad():
         rnn.weight_ih_l0.copy_(torch.tensor(W_ih))
         rnn.weight_hh_l0.copy_(torch.tensor(W_hh))
@@ -125,7 +129,7 @@ def test_counted_layers_compute_what_torch_computes():
     np.testing.assert_allclose(got, rnn(torch.tensor(x)[:, None])[0][:, 0].detach().numpy(), rtol=1e-12)
 
     W4, W4h, b4 = rng.normal(size=(4 * d, d)), rng.normal(size=(4 * d, d)), rng.normal(size=4 * d)
-    lstm = torch.nn.LSTM(d, d)
+    lstm = torch.nn.LSTM(d, d).double()
     with torch.no_grad():
         for p, v in ((lstm.weight_ih_l0, W4), (lstm.weight_hh_l0, W4h), (lstm.bias_ih_l0, b4)):
             p.copy_(torch.tensor(v))
@@ -145,8 +149,8 @@ def test_counted_layers_compute_what_torch_computes():
     w_out = int(counts.conv_output_size(5, 3, 2, 1))
     assert count.macs == int(counts.conv2d_macs(3, 4, 3, h_out, w_out))
 
-    layer = torch.nn.MultiheadAttention(4, 2, bias=False)
-    xa = torch.randn(n, 1, 4)
+    layer = torch.nn.MultiheadAttention(4, 2, bias=False).double()
+    xa = rand64(n, 1, 4)
     wq, wk, wv = (w.detach().numpy() for w in layer.in_proj_weight.chunk(3))
     got = tally.attention(xa[:, 0].numpy(), wq, wk, wv, layer.out_proj.weight.detach().numpy(), 2, tally.Tally())
     np.testing.assert_allclose(got, layer(xa, xa, xa)[0][:, 0].detach().numpy(), rtol=1e-10, atol=1e-12)

@@ -138,138 +138,179 @@ def probe_paths(kind):
         if kind == "recurrent":
             got = tally.recurrent_path_length(nn)
             return Witness(_point({"n": nn}), got == nn, 0.0, f"path from x_1 to h_n: {got} edges")
-        attention = tally.layers_to_connect(nn, lambda layer: range(-nn, nn + 1))
+        attention = tally.explicit_path_length("attention", nn)
         if kind == "attention":
             return Witness(_point({"n": nn}), attention == 1, 0.0, f"self-attention needs {attention} layer(s)")
-        contiguous = tally.layers_to_connect(nn, lambda layer: range(-(kk // 2), kk // 2 + 1))
-        dilated = tally.layers_to_connect(nn, lambda layer: [-m * kk**layer for m in range(kk)])
+        contiguous, dilated = (tally.explicit_path_length(kind, nn, kk) for kind in ("centred", "dilated"))
         ok = min(contiguous, dilated) > attention == 1 and contiguous > 1
         return Witness(_point({"n": nn, "k": kk}), ok, 0.0, f"contiguous stack {contiguous} layers, dilated {dilated}, "
                        f"self-attention {attention}")
     return probe
 
 
-def claims() -> list[Claim]:
-    attention_p = counts.attention_macs(n, d)
-    attention_0 = counts.attention_macs(n, d, projections=False)
-    conv, rnn = counts.conv1d_macs(n, d, k), counts.rnn_macs(n, d)
-    seed_attention = counts.projection_macs(n, d, 3) + counts.attention_core_macs(n, d)  # the seed's figure: no W_o
-    stack = counts.path_length_contiguous(n, k) * conv
-    deep_enough = lambda rng: {"k": int(rng.choice([3, 5, 7])), "n": int(rng.integers(8, 8193)),  # noqa: E731
-                               "d": int(rng.integers(8, 2049))}
 
-    def below(factor):
-        """Sizes with n < factor·d."""
-        def draw(rng):
-            dd = int(rng.integers(2, 2049))
-            return {"n": int(rng.integers(1, -(-int(factor * 2 * dd) // 2))), "d": dd, "k": 3}
-        return draw
+def formulas() -> dict:
+    """The counts the claims compare (the seed's own attention has Q, K, V projections and no W_o)."""
+    conv = counts.conv1d_macs(n, d, k)
+    return {"attention_p": counts.attention_macs(n, d), "attention_0": counts.attention_macs(n, d, projections=False),
+            "conv": conv, "rnn": counts.rnn_macs(n, d), "lstm": counts.lstm_macs(n, d),
+            "seed": counts.projection_macs(n, d, 3) + counts.attention_core_macs(n, d),
+            "stack": counts.path_length_contiguous(n, k) * conv}
 
-    cost = {key: counter(e) for key, e in (("attention", attention_0), ("RNN", rnn), ("convolution", conv),
-                                           ("LSTM", counts.lstm_macs(n, d)), ("projected", attention_p),
-                                           ("seed", seed_attention))}
 
-    def cheapest(sizes):
-        a = cost["attention"](sizes)
-        others = {key: cost[key](sizes) for key in ("RNN", "LSTM", "convolution")}
-        ok = all(a < v for v in others.values())
-        return ok, f"self-attention {a:,} MACs; " + ", ".join(f"{key} {v:,}" for key, v in others.items())
+def deep_enough(rng):
+    return {"k": int(rng.choice([3, 5, 7])), "n": int(rng.integers(8, 8193)), "d": int(rng.integers(8, 2049))}
 
-    def cheapest_with_projections(sizes):
-        a, b, c = (cost[key](sizes) for key in ("projected", "RNN", "convolution"))
-        return a < b and a < c, f"self-attention with projections {a:,} MACs; RNN {b:,}, convolution {c:,}"
 
-    where = "A6.4 1、自注意力模型"
-    conv_where, rnn_where, summary = "A6.4 2、卷积层", "A6.4 3、循环层", "A6.4 4、总结"
+def wide_kernel(rng):
+    """k ≥ 5 and n ≤ (k − 3)·d/2."""
+    kk, dd = int(rng.choice([5, 7, 9])), int(rng.integers(1, 2049))
+    return {"k": kk, "d": dd, "n": int(rng.integers(1, max(2, (kk - 3) * dd // 2 + 1)))}
+
+
+def below(factor):
+    """Sizes with n < factor·d (k = 3)."""
+    def draw(rng):
+        dd = int(rng.integers(2, 2049))
+        return {"n": int(rng.integers(1, -(-int(factor * 2 * dd) // 2))), "d": dd, "k": 3}
+    return draw
+
+
+def cheapest(projections):
+    """Self-attention cheaper than the RNN, the LSTM (without projections only) and the width-3 convolution."""
+    f = formulas()
+    mine = counter(f["attention_p" if projections else "attention_0"])
+    rivals = {"RNN": counter(f["rnn"]), "convolution": counter(f["conv"])}
+    if not projections:
+        rivals["LSTM"] = counter(f["lstm"])
+
+    def holds(sizes):
+        a, others = mine(sizes), {key: fn(sizes) for key, fn in rivals.items()}
+        label = "with" if projections else "without"
+        return all(a < v for v in others.values()), (f"self-attention {label} projections {a:,} MACs; "
+                                                     + ", ".join(f"{key} {v:,}" for key, v in others.items()))
+    return holds
+
+
+WHERE = {"attention": "A6.4 1、自注意力模型", "conv": "A6.4 2、卷积层", "rnn": "A6.4 3、循环层", "summary": "A6.4 4、总结"}
+
+
+def attention_claims() -> list[Claim]:
+    """1、自注意力模型: what the attention weights depend on, reach, parallelism, variable length."""
     return [
-        Claim(SECTION, "其注意力层的权重由输入决定", where,
+        Claim(SECTION, "其注意力层的权重由输入决定", WHERE["attention"],
               Search("the attention weights softmax(Q Kᵀ/√d) change when the input changes (weights W fixed)",
                      _attention_probe("weights"), 40)),
-        Claim(SECTION, "自注意力模型的每个输出都是基于全局信息的（即是一种直接的对序列的长距离依赖关系）", where,
+        Claim(SECTION, "自注意力模型的每个输出都是基于全局信息的（即是一种直接的对序列的长距离依赖关系）", WHERE["attention"],
               Search("every output row responds to every input row (central differences, random layers)",
                      _attention_probe("global"), 30)),
-        Claim(SECTION, "并且可以并行化计算", where,
+        Claim(SECTION, "并且可以并行化计算", WHERE["attention"],
               Search("longest chain of dependent operations in one attention layer = 1", probe_depth("parallel"), 30)),
-        Claim(SECTION, "自注意力模型可以利用注意力机制动态地生成不同连接的权重，从而处理变长的信息序列", where,
+        Claim(SECTION, "自注意力模型可以利用注意力机制动态地生成不同连接的权重，从而处理变长的信息序列", WHERE["attention"],
               (Relation(sp.diff(counts.projection_macs(1, d, 4), n), 0),
                Search("the same W_q, W_k, W_v, W_o applied to sequences of two lengths give outputs of those lengths",
                       probe_variable_length, 20)),
               note="A fully connected layer over the whole sequence would need (n·d)² weights, fixed to one n."),
+    ]
+
+
+def convolution_claims() -> list[Claim]:
+    """2、卷积层: receptive field, path length, parallelism and cost against self-attention."""
+    f = formulas()
+    seed = counter(f["seed"])
+    return [
         Claim(SECTION, "卷积核都只能感受局部的信息（即为一种 $N - gram$ 的局部编码）。如果需要感受更大范围的信息，"
-              "增大感受野，则需要加深层数", conv_where,
+              "增大感受野，则需要加深层数", WHERE["conv"],
               Search("for n > k positions one width-k layer is not enough; the stack needs more layers "
                      "(explicit reachability)", probe_paths("conv"), 25),
               note="Contiguous stacks need ⌈2(n−1)/(k−1)⌉ layers, dilated ones ⌈log_k n⌉ (see the derivation)."),
-        Claim(SECTION, "从这来看，卷积层在建模长距离依赖的效率是不如自注意力模型的", conv_where,
+        Claim(SECTION, "从这来看，卷积层在建模长距离依赖的效率是不如自注意力模型的", WHERE["conv"],
               Search("path length between the two ends of n > k positions: convolution stacks > 1 = self-attention",
                      probe_paths("conv"), 25)),
-        Claim(SECTION, "而由于每一次提取相互之间是无关的，所以卷积本身也是可以并行计算的", conv_where,
+        Claim(SECTION, "而由于每一次提取相互之间是无关的，所以卷积本身也是可以并行计算的", WHERE["conv"],
               Search("longest chain of dependent operations in one convolution layer = 1", probe_depth("parallel"), 30)),
-        Claim(SECTION, "但相对而言，卷积层计算要慢于自注意力模型", conv_where,
+        Claim(SECTION, "但相对而言，卷积层计算要慢于自注意力模型", WHERE["conv"],
               cost_search("one width-3 convolution layer needs more MACs than one self-attention layer "
                           "(Q, K, V, output projections)",
-                          compare("convolution", conv, "self-attention", attention_p), any_sizes),
+                          compare("convolution", f["conv"], "self-attention", f["attention_p"]), any_sizes),
               cost_search("a convolution stack deep enough to connect all n positions needs more MACs than one "
                           "self-attention layer with projections (k ∈ {3, 5, 7}, n ≥ 8, d ≥ 8)",
-                          compare("convolution stack", stack, "self-attention", attention_p), deep_enough),
+                          compare("convolution stack", f["stack"], "self-attention", f["attention_p"]), deep_enough),
               "read as the seed's own argument in the next two lines: a convolution stack deep enough to "
               "connect all n positions (⌈2(n−1)/(k−1)⌉ layers) against one self-attention layer; n ≥ 8, d ≥ 8"),
-        Claim(SECTION, "对于每一个词向量，进行一次自注意力需要五次向量乘法运算", conv_where,
+        Claim(SECTION, "对于每一个词向量，进行一次自注意力需要五次向量乘法运算", WHERE["conv"],
               cost_search("five products of length-d vectors per position: 5d MACs",
-                          lambda s: (cost["seed"](s) == 5 * s["n"] * s["d"],
-                                     f"per position {cost['seed'](s) // s['n']:,} MACs, 5d = {5 * s['d']:,}"),
+                          lambda s: (seed(s) == 5 * s["n"] * s["d"],
+                                     f"per position {seed(s) // s['n']:,} MACs, 5d = {5 * s['d']:,}"),
                           any_sizes),
               Search("five matrix–vector products per position: W_q x_i, W_k x_i, W_v x_i, K q_i, Vᵀ a_i "
                      "(counted implementation)", probe_five_products, 40),
               "“向量乘法” is read as a matrix–vector product: three d×d ones (the projections) and two n×d ones "
               "(the scores K q_i and the weighted sum Vᵀ a_i), 3d² + 2nd MACs per position, growing with n"),
-        Claim(SECTION, "每一层的乘法运算数量最少也与一次自注意力的次数相等（随步长变化）", conv_where,
+        Claim(SECTION, "每一层的乘法运算数量最少也与一次自注意力的次数相等（随步长变化）", WHERE["conv"],
               cost_search("per position a width-3 convolution layer needs at least the MACs of one self-attention "
                           "(the seed's five products, 3d² + 2nd)",
-                          compare("convolution", conv, "self-attention", seed_attention, ">="), any_sizes),
+                          compare("convolution", f["conv"], "self-attention", f["seed"], ">="), any_sizes),
               cost_search("per position a width-k convolution layer needs at least the MACs of one self-attention "
                           "(3d² + 2nd), for k ≥ 5 and n ≤ (k − 3)·d/2",
-                          compare("convolution", conv, "self-attention", seed_attention, ">="),
-                          lambda rng: (lambda kk, dd: {"k": kk, "d": dd, "n": int(rng.integers(1, max(2, (kk - 3) * dd // 2 + 1)))})(
-                              int(rng.choice([5, 7, 9])), int(rng.integers(1, 2049)))),
+                          compare("convolution", f["conv"], "self-attention", f["seed"], ">="),
+                          wide_kernel),
               "the kernel is at least 5 wide (the seed's own example, k = 3, never satisfies it) and "
               "n ≤ (k − 3)·d/2, the crossover of k·d² and 3d² + 2nd",
               note="With stride s the convolution's count drops by the factor s (“随步长变化”); the comparison "
                    "above is for stride 1."),
-        Claim(SECTION, "由于其递归的特性，导致其计算对于输入序列而言是串行处理的，无法使用并行计算加快计算效率", rnn_where,
+    ]
+
+
+def recurrent_claims() -> list[Claim]:
+    """3、循环层: sequential steps, cost growth, path length."""
+    f = formulas()
+    return [
+        Claim(SECTION, "由于其递归的特性，导致其计算对于输入序列而言是串行处理的，无法使用并行计算加快计算效率", WHERE["rnn"],
               Search("every MAC of an RNN lies on the chain h_(t−1) → h_t", probe_rnn_all_sequential, 20),
               Search("the recurrence itself is a chain of n dependent steps", probe_depth("chain"), 30),
               "read for the recurrence h_(t−1) → h_t only: the input products W_ih x_t (half the MACs) are one "
               "parallel matrix product, and each step's d×d product is parallel inside"),
-        Claim(SECTION, "计算复杂度也随之剧增", rnn_where,
+        Claim(SECTION, "计算复杂度也随之剧增", WHERE["rnn"],
               cost_search("an RNN needs more MACs than self-attention (the recurrence makes the count grow faster)",
-                          compare("RNN", rnn, "self-attention (no projections)", attention_0), any_sizes),
+                          compare("RNN", f["rnn"], "self-attention (no projections)", f["attention_0"]), any_sizes),
               Search("what grows is the number of sequential steps: n, against 1 for attention and convolution",
                      probe_depth("chain"), 30),
               "read as the time of the n sequential steps; the MAC count 2nd² is linear in n, the lowest growth "
               "in n of the three layers"),
         Claim(SECTION, "事实上其对长距离依赖关系的建模效率也很低，可以通过LSTM等方式缓解，但还是不能根本地解决问题",
-              rnn_where, Search("the path between the two ends is n steps long, for the RNN and the LSTM alike",
+              WHERE["rnn"], Search("the path between the two ends is n steps long, for the RNN and the LSTM alike",
                                 probe_paths("recurrent"), 30),
               note="The LSTM changes the gradient along the path (A6.3), not its length."),
-        Claim(SECTION, "一层计算便可实现依赖的建立", summary,
+    ]
+
+
+def summary_claims() -> list[Claim]:
+    """4、总结 and the statements that cannot be checked."""
+    f = formulas()
+    return [
+        Claim(SECTION, "一层计算便可实现依赖的建立", WHERE["summary"],
               Search("one self-attention layer connects all positions", probe_paths("attention"), 20)),
-        Claim(SECTION, "计算复杂度也很低", summary,
+        Claim(SECTION, "计算复杂度也很低", WHERE["summary"],
               cost_search("self-attention with projections needs fewer MACs than an RNN and a width-3 convolution",
-                          cheapest_with_projections, any_sizes),
+                          cheapest(True), any_sizes),
               cost_search("self-attention without projections needs fewer MACs than an RNN, an LSTM and a width-3 "
-                          "convolution when n < d", cheapest, below(1.0)),
+                          "convolution when n < d", cheapest(False), below(1.0)),
               "the projections are left out (as in Vaswani et al.'s Table 1) and n < d; with projections "
               "self-attention never costs less than an RNN of the same width, and less than an LSTM only for "
               "n < 2d"),
-        Claim(SECTION, "卷积神经网络的不同卷积核之间能够进行并行计算，但计算次数要比自注意力模型多", summary,
+        Claim(SECTION, "卷积神经网络的不同卷积核之间能够进行并行计算，但计算次数要比自注意力模型多", WHERE["summary"],
               cost_search("a width-3 convolution layer needs more MACs than a self-attention layer with projections",
-                          compare("convolution", conv, "self-attention", attention_p), any_sizes),
+                          compare("convolution", f["conv"], "self-attention", f["attention_p"]), any_sizes),
               cost_search("without projections, a width-3 convolution needs more MACs when n < 3d/2",
-                          compare("convolution", conv, "self-attention (no projections)", attention_0), below(1.5)),
+                          compare("convolution", f["conv"], "self-attention (no projections)", f["attention_0"]), below(1.5)),
               "the projections are left out and n < k·d/2 (= 1.5d for k = 3)"),
-        Claim(SECTION, "自注意力模型是注意力机制的一个变体 … 与注意力机制的区别是，其减少了对外部信息的依赖", where, None,
+        Claim(SECTION, "自注意力模型是注意力机制的一个变体 … 与注意力机制的区别是，其减少了对外部信息的依赖", WHERE["attention"], None,
               note="A description of how the model is built, not a statement with a quantity to check."),
-        Claim(SECTION, "RNN存在梯度爆炸和梯度消失的问题", rnn_where, None,
+        Claim(SECTION, "RNN存在梯度爆炸和梯度消失的问题", WHERE["rnn"], None,
               note="Checked on the A6.3 pages (the RNN Jacobian product and the LSTM cell path), not here."),
     ]
+
+
+def claims() -> list[Claim]:
+    return attention_claims() + convolution_claims() + recurrent_claims() + summary_claims()

@@ -24,49 +24,18 @@ i, j, c, o, t, u, g, s = sp.symbols("i j c o t u g s", integer=True)
 u_below, u_above = sp.Symbol("u", positive=True), sp.Symbol("u", positive=True)
 BELOW, ABOVE = Domain(ranges={u_below: (0.02, 0.98)}), Domain(ranges={u_above: (1.02, 50.0)})
 NUMBERS_D, NUMBERS_N, NUMBERS_K = 512, (50, 128, 256, 512, 1024, 2048, 4096), 3
+SIZE = {"n": n, "d": d, "k": k, "heads": h}
 
 
-def _sizes(rng, max_n=6, max_d=4, odd_k=True):
-    kk = int(rng.choice([1, 3, 5])) if odd_k else int(rng.integers(2, 6))
-    return int(rng.integers(1, max_n + 1)), int(rng.integers(1, max_d + 1)), kk
-
-
-def counted(formula, run, trials=25):
-    """A Search: ``run(rng)`` builds random weights, runs a counted layer and returns (sizes, Tally);
-    the tally must equal ``formula`` at those sizes."""
+def counted(formula, kind, trials=25):
+    """A Search: a counted layer of random small sizes (:func:`derive.tally.random_layer`) must do the MACs
+    ``formula`` gives at those sizes."""
     def probe(rng) -> Witness:
-        sizes, got = run(rng)
-        want = int(formula.subs(sizes))
-        return Witness({str(key): str(val) for key, val in sizes.items()}, got.macs == want, float(abs(got.macs - want)),
+        sizes, got = tally.random_layer(kind, rng)
+        want = int(formula.subs({SIZE[key]: val for key, val in sizes.items()}))
+        return Witness({key: str(val) for key, val in sizes.items()}, got.macs == want, float(abs(got.macs - want)),
                        f"counted {got.macs} MACs, the formula gives {want}")
     return Search("the MACs an explicit implementation counts equal the formula (random small sizes)", probe, trials)
-
-
-def run_attention(projections):
-    def run(rng):
-        heads = int(rng.choice([1, 2]))
-        nn, dd = int(rng.integers(1, 6)), heads * int(rng.integers(1, 3))
-        W = [rng.normal(size=(dd, dd)) for _ in range(4)]
-        got = tally.Tally()
-        tally.attention(rng.normal(size=(nn, dd)), *W, heads, got, projections=projections)
-        return {n: nn, d: dd, h: heads}, got
-    return run
-
-
-def run_layer(kind):
-    def run(rng):
-        nn, dd, kk = _sizes(rng)
-        x, got = rng.normal(size=(nn, dd)), tally.Tally()
-        if kind == "conv":
-            tally.conv1d_same(x, rng.normal(size=(dd, dd, kk)), got)
-        elif kind == "separable":
-            tally.separable_conv1d_same(x, rng.normal(size=(dd, kk)), rng.normal(size=(dd, dd)), got)
-        elif kind == "rnn":
-            tally.rnn(x, rng.normal(size=(dd, dd)), rng.normal(size=(dd, dd)), rng.normal(size=dd), got)
-        else:
-            tally.lstm(x, rng.normal(size=(4 * dd, dd)), rng.normal(size=(4 * dd, dd)), rng.normal(size=4 * dd), got)
-        return {n: nn, d: dd, k: kk}, got
-    return run
 
 
 def cost_steps() -> list[Step]:
@@ -76,29 +45,29 @@ def cost_steps() -> list[Step]:
     return [
         Step("Self-attention without projections: the loop nest of Q Kᵀ and A V",
              (Relation(core, counts.attention_core_macs(n, d, h)), counted(counts.attention_core_macs(n, d, h),
-                                                                         run_attention(False))),
+                                                                         "attention, no projections")),
              "Head g has queries and keys of width d/h: n·n dot products for the scores, n·n scaled rows "
              "for the weighted sum of the values. The number of heads cancels."),
         Step("Self-attention with the Q, K, V and output projections",
              (Relation(proj + core, counts.attention_macs(n, d, h)), counted(counts.attention_macs(n, d, h),
-                                                                           run_attention(True))),
+                                                                           "attention")),
              "Four d × d matrix–vector products per position come on top of the attention itself."),
         Step("A width-k convolution d → d over n positions (same padding)",
              (Relation(sp.Sum(1, (t, 1, n), (u, 1, k), (o, 1, d), (c, 1, d)), counts.conv1d_macs(n, d, k)),
-              counted(counts.conv1d_macs(n, d, k), run_layer("conv"))),
+              counted(counts.conv1d_macs(n, d, k), "conv")),
              "Each output position reads k input positions through a d × d matrix each."),
         Step("The depthwise-separable convolution",
              (Relation(sp.Sum(1, (t, 1, n), (c, 1, d), (u, 1, k)) + sp.Sum(1, (t, 1, n), (o, 1, d), (c, 1, d)),
                        counts.separable_conv1d_macs(n, d, k)),
-              counted(counts.separable_conv1d_macs(n, d, k), run_layer("separable"))),
+              counted(counts.separable_conv1d_macs(n, d, k), "separable")),
              "One width-k filter per channel, then a pointwise (1 × 1) d → d mixing."),
         Step("A plain RNN, input width d and hidden width d",
              (Relation(sp.Sum(one_step, (t, 1, n)) * 2, counts.rnn_macs(n, d)),
-              counted(counts.rnn_macs(n, d), run_layer("rnn"))),
+              counted(counts.rnn_macs(n, d), "rnn")),
              "Per step one product with the input weights and one with the recurrent weights."),
         Step("An LSTM (gates i, f, g, o), input width d and hidden width d",
              (Relation(sp.Sum(one_step, (g, 1, 4), (s, 1, 2), (t, 1, n)), counts.lstm_macs(n, d)),
-              counted(counts.lstm_macs(n, d), run_layer("lstm"))),
+              counted(counts.lstm_macs(n, d), "lstm")),
              "Four gates, each with an input and a recurrent product per step; the elementwise products "
              "of the cell update are not MACs of a matrix product and are not counted."),
         Step("Restricted self-attention: each query sees r positions",
@@ -120,10 +89,6 @@ def graph_search(statement, draw, trials=30):
     return Search(statement, probe, trials)
 
 
-def _int(expr, **values):
-    return int(expr.subs({sp.Symbol(key, positive=True, integer=True): v for key, v in values.items()}))
-
-
 def draw_sequential(rng):
     nn = int(rng.integers(1, 40))
     parallel = [[] for _ in range(nn)]  # y_i needs only the layer's inputs (attention, convolution)
@@ -132,27 +97,15 @@ def draw_sequential(rng):
     return {"n": nn}, got, (1, nn)
 
 
-def draw_path(kind):
+def draw_path(kind, formula=None):
+    """Explicit path length (:func:`derive.tally.explicit_path_length`) against ``formula`` in n, k
+    (1 for attention, n for the recurrence); restricted attention is a centred window of r = k."""
     def draw(rng):
         nn = int(rng.integers(2, 40))
         kk = int(rng.choice([3, 5, 7])) if kind != "dilated" else int(rng.integers(2, 5))
-        if kind == "centred":
-            got = tally.layers_to_connect(nn, lambda layer: range(-(kk // 2), kk // 2 + 1))
-            want = _int(counts.path_length_contiguous(n, k), n=nn, k=kk)
-        elif kind == "causal":
-            got = tally.layers_to_connect(nn, lambda layer: range(-(kk - 1), 1))
-            want = _int(counts.path_length_contiguous(n, k, causal=True), n=nn, k=kk)
-        elif kind == "dilated":
-            got = tally.layers_to_connect(nn, lambda layer: [-m * kk**layer for m in range(kk)])
-            want = _int(counts.path_length_dilated(n, k), n=nn, k=kk)
-        elif kind == "restricted":
-            got = tally.layers_to_connect(nn, lambda layer: range(-(kk // 2), kk // 2 + 1))
-            want = _int(counts.path_length_restricted(n, r), n=nn, r=kk)
-        elif kind == "attention":
-            got, want = tally.layers_to_connect(nn, lambda layer: range(-nn, nn + 1)), 1
-        else:
-            got, want = tally.recurrent_path_length(nn), nn
-        return {"n": nn, "k" if kind != "restricted" else "r": kk}, got, want
+        got = tally.explicit_path_length("centred" if kind == "restricted" else kind, nn, kk)
+        want = {"attention": 1, "recurrent": nn}.get(kind) or int(formula.subs({n: nn, k: kk, r: kk}))
+        return {"n": nn, "r" if kind == "restricted" else "k": kk}, got, want
     return draw
 
 
@@ -177,20 +130,20 @@ def graph_steps() -> list[Step]:
         Step("Path length of a stack of centred width-k convolutions",
              (*reaches(centred, (k - 1) / sp.Integer(2), n - 1, wide),
               graph_search("layers until every output depends on every input (explicit reachability)",
-                           draw_path("centred"))),
+                           draw_path("centred", centred))),
              "Each layer widens the receptive field by (k − 1)/2 on each side; the ends are n − 1 apart."),
         Step("Path length of a stack of causal width-k convolutions",
              (*reaches(causal, k - 1, n - 1, wide),
-              graph_search("layers until every output depends on every earlier input", draw_path("causal"))),
+              graph_search("layers until every output depends on every earlier input", draw_path("causal", causal))),
              "A causal kernel reaches k − 1 positions back per layer."),
         Step("Path length of causal convolutions with dilations 1, k, k², …",
              (Relation(k**dilated, n, ">=", wide), Relation(k ** (dilated - 1), n, "<", wide),
               graph_search("layers until every output depends on every earlier input, dilation k^l in layer l",
-                           draw_path("dilated"))),
+                           draw_path("dilated", dilated))),
              "After L layers the receptive field is k^L positions (WaveNet, ByteNet)."),
         Step("Path length of restricted self-attention (a centred window of r positions)",
              (*reaches(restricted, (r - 1) / sp.Integer(2), n - 1, wide),
-              graph_search("layers until every output depends on every input, window of r", draw_path("restricted"))),
+              graph_search("layers until every output depends on every input, window of r", draw_path("restricted", restricted))),
              "The same geometry as a centred convolution of width r."),
         Step("Path length of a recurrent layer (RNN or LSTM: the same chain)",
              (Relation(1 + sp.Sum(1, (t, 2, n)), n),
@@ -353,19 +306,17 @@ def verify_costs() -> list[VerifyRow]:
     from ..generated import costs as gen
 
     rng = np.random.default_rng(20264)
+    calls = {"attention": lambda z: gen.attention_macs(z["n"], z["d"], z["heads"]),
+             "attention, no projections": lambda z: gen.attention_macs(z["n"], z["d"], z["heads"], False),
+             "conv": lambda z: gen.conv1d_macs(z["n"], z["d"], z["k"]),
+             "separable": lambda z: gen.separable_conv1d_macs(z["n"], z["d"], z["k"]),
+             "rnn": lambda z: gen.rnn_macs(z["n"], z["d"]), "lstm": lambda z: gen.lstm_macs(z["n"], z["d"])}
     worst_tally = worst_formula = 0
     for _ in range(20):
-        sizes, got = run_attention(True)(rng)
-        worst_tally = max(worst_tally, abs(gen.attention_macs(sizes[n], sizes[d], sizes[h]) - got.macs))
-        sizes, got = run_attention(False)(rng)
-        worst_tally = max(worst_tally, abs(gen.attention_macs(sizes[n], sizes[d], sizes[h], False) - got.macs))
-        for kind, fn in (("conv", gen.conv1d_macs), ("separable", gen.separable_conv1d_macs)):
-            sizes, got = run_layer(kind)(rng)
-            worst_tally = max(worst_tally, abs(fn(sizes[n], sizes[d], sizes[k]) - got.macs))
-        for kind, fn in (("rnn", gen.rnn_macs), ("lstm", gen.lstm_macs)):
-            sizes, got = run_layer(kind)(rng)
-            worst_tally = max(worst_tally, abs(fn(sizes[n], sizes[d]) - got.macs))
-        big = {n: int(rng.integers(1, 10**5)), d: 8 * int(rng.integers(1, 512)), k: 2 * int(rng.integers(0, 5)) + 1}
+        for kind, call in calls.items():
+            sizes, got = tally.random_layer(kind, rng)
+            worst_tally = max(worst_tally, abs(call(sizes) - got.macs))
+        big = {n: int(rng.integers(1, 10**5)), d: 8 * int(rng.integers(1, 512))}
         want = int(counts.attention_macs(n, d).subs(big)) + int(counts.lstm_macs(n, d).subs(big))
         worst_formula = max(worst_formula, abs(gen.attention_macs(big[n], big[d], 8) + gen.lstm_macs(big[n], big[d]) - want))
     refused = 0
