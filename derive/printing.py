@@ -208,3 +208,14 @@ class DeriveNumPyPrinter(NumPyPrinter):
 
 def numpy_code(expr, **settings) -> str:
     return DeriveNumPyPrinter(settings).doprint(expr)
+
+
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def plain(expr) -> str:
+    """One-line plain text for evidence and conditions (no TeX): C_{in} → C_in, k**2 → k², * → ·."""
+    text = sp.sstr(expr)
+    text = re.sub(r"_\{([^{}]*)\}", r"_\1", text)
+    text = re.sub(r"\*\*(\d+)", lambda mt: mt.group(1).translate(_SUPERSCRIPT), text)
+    return text.replace("*", "·")

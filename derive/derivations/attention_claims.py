@@ -11,6 +11,7 @@ import sympy as sp
 
 from .. import counts, tally
 from ..model import Claim, Relation, Search, Witness
+from ..printing import plain
 
 SECTION = "A6.4"
 n, d, k = sp.symbols("n d k", positive=True, integer=True)
@@ -162,17 +163,20 @@ def deep_enough(rng):
     return {"k": int(rng.choice([3, 5, 7])), "n": int(rng.integers(8, 8193)), "d": int(rng.integers(8, 2049))}
 
 
-def wide_kernel(rng):
-    """k ≥ 5 and n ≤ (k − 3)·d/2."""
-    kk, dd = int(rng.choice([5, 7, 9])), int(rng.integers(1, 2049))
-    return {"k": kk, "d": dd, "n": int(rng.integers(1, max(2, (kk - 3) * dd // 2 + 1)))}
+def crossover(a, b):
+    """The positive n where the counts a and b are equal (SymPy's solve)."""
+    return [root for root in sp.solve(sp.Eq(a, b), n) if root.is_positive is not False and root != 0][0]
 
 
-def below(factor):
-    """Sizes with n < factor·d (k = 3)."""
+def up_to(root, kernels=(3,), strict=False):
+    """Sizes with n ≤ root(d, k) (n < root when ``strict``), k drawn from ``kernels``."""
+    bound = sp.lambdify([d, k], root, "math")
+
     def draw(rng):
-        dd = int(rng.integers(2, 2049))
-        return {"n": int(rng.integers(1, -(-int(factor * 2 * dd) // 2))), "d": dd, "k": 3}
+        kk, dd = int(rng.choice(kernels)), int(rng.integers(2, 2049))
+        top = bound(dd, kk)
+        top = int(np.ceil(top)) - 1 if strict else int(np.floor(top))
+        return {"n": int(rng.integers(1, max(top, 1) + 1)), "d": dd, "k": kk}
     return draw
 
 
@@ -218,6 +222,7 @@ def convolution_claims() -> list[Claim]:
     """2、卷积层: receptive field, path length, parallelism and cost against self-attention."""
     f = formulas()
     seed = counter(f["seed"])
+    wide = crossover(f["conv"], f["seed"])  # k·d² = 3d² + 2nd per position
     return [
         Claim(SECTION, "卷积核都只能感受局部的信息（即为一种 $N - gram$ 的局部编码）。如果需要感受更大范围的信息，"
               "增大感受野，则需要加深层数", WHERE["conv"],
@@ -252,11 +257,10 @@ def convolution_claims() -> list[Claim]:
                           "(the seed's five products, 3d² + 2nd)",
                           compare("convolution", f["conv"], "self-attention", f["seed"], ">="), any_sizes),
               cost_search("per position a width-k convolution layer needs at least the MACs of one self-attention "
-                          "(3d² + 2nd), for k ≥ 5 and n ≤ (k − 3)·d/2",
-                          compare("convolution", f["conv"], "self-attention", f["seed"], ">="),
-                          wide_kernel),
-              "the kernel is at least 5 wide (the seed's own example, k = 3, never satisfies it) and "
-              "n ≤ (k − 3)·d/2, the crossover of k·d² and 3d² + 2nd",
+                          f"(3d² + 2nd), for k ≥ 5 and n ≤ {plain(wide)}",
+                          compare("convolution", f["conv"], "self-attention", f["seed"], ">="), up_to(wide, (5, 7, 9))),
+              f"the kernel is at least 5 wide (the seed's own example, k = 3, never satisfies it) and "
+              f"n ≤ {plain(wide)}, where k·d² = 3d² + 2nd (solved by SymPy)",
               note="With stride s the convolution's count drops by the factor s (“随步长变化”); the comparison "
                    "above is for stride 1."),
     ]
@@ -288,6 +292,8 @@ def recurrent_claims() -> list[Claim]:
 def summary_claims() -> list[Claim]:
     """4、总结 and the statements that cannot be checked."""
     f = formulas()
+    rnn_cross, lstm_cross = crossover(f["attention_0"], f["rnn"]), crossover(f["attention_p"], f["lstm"])
+    conv_cross = crossover(f["attention_0"], f["conv"])
     return [
         Claim(SECTION, "一层计算便可实现依赖的建立", WHERE["summary"],
               Search("one self-attention layer connects all positions", probe_paths("attention"), 20)),
@@ -295,16 +301,18 @@ def summary_claims() -> list[Claim]:
               cost_search("self-attention with projections needs fewer MACs than an RNN and a width-3 convolution",
                           cheapest(True), any_sizes),
               cost_search("self-attention without projections needs fewer MACs than an RNN, an LSTM and a width-3 "
-                          "convolution when n < d", cheapest(False), below(1.0)),
-              "the projections are left out (as in Vaswani et al.'s Table 1) and n < d; with projections "
-              "self-attention never costs less than an RNN of the same width, and less than an LSTM only for "
-              "n < 2d"),
+                          f"convolution when n < {plain(rnn_cross)}", cheapest(False), up_to(rnn_cross, strict=True)),
+              f"the projections are left out (as in Vaswani et al.'s Table 1) and n < {plain(rnn_cross)}; with "
+              f"projections self-attention never costs less than an RNN of the same width, and less than an LSTM "
+              f"only for n < {plain(lstm_cross)} (crossovers solved by SymPy)"),
         Claim(SECTION, "卷积神经网络的不同卷积核之间能够进行并行计算，但计算次数要比自注意力模型多", WHERE["summary"],
               cost_search("a width-3 convolution layer needs more MACs than a self-attention layer with projections",
                           compare("convolution", f["conv"], "self-attention", f["attention_p"]), any_sizes),
-              cost_search("without projections, a width-3 convolution needs more MACs when n < 3d/2",
-                          compare("convolution", f["conv"], "self-attention (no projections)", f["attention_0"]), below(1.5)),
-              "the projections are left out and n < k·d/2 (= 1.5d for k = 3)"),
+              cost_search(f"without projections, a width-3 convolution needs more MACs when n < {plain(conv_cross)}",
+                          compare("convolution", f["conv"], "self-attention (no projections)", f["attention_0"]),
+                          up_to(conv_cross, strict=True)),
+              f"the projections are left out and n < {plain(conv_cross)} (crossover solved by SymPy; "
+              f"{plain(conv_cross.subs(k, 3))} for k = 3)"),
         Claim(SECTION, "自注意力模型是注意力机制的一个变体 … 与注意力机制的区别是，其减少了对外部信息的依赖", WHERE["attention"], None,
               note="A description of how the model is built, not a statement with a quantity to check."),
         Claim(SECTION, "RNN存在梯度爆炸和梯度消失的问题", WHERE["rnn"], None,

@@ -6,6 +6,7 @@ import sympy as sp
 
 from .. import counts
 from ..model import Claim, Relation, Search, Witness
+from ..printing import plain
 from .conv1x1 import (C_in, C_out, H, W, as_kernel, conv_entries, integer_points, linear_map_relation, pixels,
                       probe_relu, tensor)
 
@@ -67,6 +68,9 @@ def composition_relation():
 
 
 def claims() -> list[Claim]:
+    from .conv1x1 import saving_rows
+
+    threshold = plain(saving_rows()[0]["root"])
     one = "A6.1 ① 降维或升维，调节通道数"
     two, three = "A6.1 ② 增加非线性特性", "A6.1 ③ 跨通道的信息交互"
     four, five = "A6.1 ④ 减少参数", "A6.1 ⑤ 替代全连接层"
@@ -107,9 +111,9 @@ def claims() -> list[Claim]:
         Claim(SECTION, "降维使得channel变小，特征图变少，参数则变少", four,
               Search("any 1×1 reduction m < C_in before a k×k convolution has fewer weights than the k×k alone",
                      probe_reduction_saves("any"), 300),
-              Search("a 1×1 reduction to m < k²·C_in·C_out/(C_in + k²·C_out) channels has fewer weights",
+              Search(f"a 1×1 reduction to m < {threshold} channels has fewer weights",
                      probe_reduction_saves("below"), 300),
-              "the reduction is deep enough: m < k²·C_in·C_out/(C_in + k²·C_out) (about 0.9·C_in for k = 3 and "
+              f"the reduction is deep enough: m < {threshold} (solved by SymPy; about 0.9·C_in for k = 3 and "
               "C_out = C_in); a milder reduction adds the 1×1 layer's C_in·m weights and saves less than that"),
         Claim(SECTION, "相当于在特征图的通道数上进行卷积，压缩特征图，二次提取特征，使得新特征图的特征表达更佳", four, None,
               note="“更佳” (better features) is an empirical statement about trained networks, not a computation."),
