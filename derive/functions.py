@@ -234,6 +234,14 @@ class TanhPrime(Opaque):
         return 1 - sp.tanh(self.args[0]) ** 2
 
 
+# ----------------------------------------------------------------------------------------------------
+# cost notation
+# ----------------------------------------------------------------------------------------------------
+class BigO(Opaque):
+    """𝒪(expr): an order of growth, for display only (SymPy's ``Order`` needs a limit point and would
+    drop the terms of a two-size polynomial that neither dominates)."""
+
+
 def components(expr, v: VectorSymbol, xs):
     """Write a vector-level expression in components: LSE(c·𝐯) → LSE(c·x₁, …, c·xₙ), and the
     vector-valued Softmax(c·𝐯), MaxSubgradient(c·𝐯) → a column Matrix of their entries."""

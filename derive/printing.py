@@ -209,7 +209,17 @@ class DeriveLatexPrinter(LatexPrinter):
         return r"%s\left(%s\right)" % (name, self._print(expr.expr))
 
     def _print_OneMatrix(self, expr):
-        return r"\mathbb{1}"
+        # a column (or row) of ones, not the bare "1" SymPy prints
+        rows, cols = expr.shape
+        if cols == 1:
+            return r"\mathbf{1}_{%s}" % self._print(rows)
+        if rows == 1:
+            return r"\mathbf{1}_{%s}^{\top}" % self._print(cols)
+        return r"\mathbf{1}_{%s \times %s}" % (self._print(rows), self._print(cols))
+
+    # --- costs ---------------------------------------------------------------------------------------
+    def _print_BigO(self, expr):
+        return r"\mathcal{O}\left(%s\right)" % self._print(expr.args[0])
 
 
 def _written(expr) -> bool:
@@ -314,6 +324,28 @@ class DeriveNumPyPrinter(NumPyPrinter):
     def _print_TanhPrime(self, expr):
         return f"(1 - numpy.tanh({self._print(expr.args[0])})**2)"
 
+    def _print_MatMul(self, expr):
+        # v·1ᵀ (a column times a row of ones) is a broadcast, not an outer product to allocate
+        args = expr.args
+        if len(args) == 2 and isinstance(args[1], sp.OneMatrix) and args[1].shape[0] == 1:
+            rows, cols = expr.shape
+            return f"numpy.broadcast_to({self._print(args[0])}, ({self._print(rows)}, {self._print(cols)}))"
+        # A·1 (times a column of ones) is the row sums of A, in A's dtype (numpy.ones would be float64)
+        if len(args) == 2 and isinstance(args[1], sp.OneMatrix) and args[1].shape[1] == 1:
+            return f"numpy.sum({self._print(args[0])}, axis=1, keepdims=True)"
+        return super()._print_MatMul(expr)
+
 
 def numpy_code(expr, **settings) -> str:
     return DeriveNumPyPrinter(settings).doprint(expr)
+
+
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def plain(expr) -> str:
+    """One-line plain text for evidence and conditions (no TeX): C_{in} → C_in, k**2 → k², * → ·."""
+    text = sp.sstr(expr)
+    text = re.sub(r"_\{([^{}]*)\}", r"_\1", text)
+    text = re.sub(r"\*\*(\d+)", lambda mt: mt.group(1).translate(_SUPERSCRIPT), text)
+    return text.replace("*", "·")

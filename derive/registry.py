@@ -85,7 +85,7 @@ def broken() -> dict[str, str]:
     return dict(sorted(_BROKEN.items()))
 
 
-# The seed's order (A6.2 ① before ②, the RNN before the LSTM); derivations not listed follow by name.
+# The seed's order (A6.1, A6.2 ① before ②, the RNN before the LSTM, A6.4); derivations not listed follow by name.
 SEED_ORDER = ("conv1x1", "max-logsumexp", "argmax-softargmax", "rnn-jacobian", "lstm-jacobian", "attention-costs")
 
 

@@ -54,7 +54,8 @@ def render(url, tmp_path):
     return res.stdout, urls
 
 
-@pytest.mark.parametrize("page", ["", "a6-2-max/", "a6-2-argmax/", "a6-3-rnn/", "a6-3-lstm/", "claims/"])
+@pytest.mark.parametrize("page", ["", "a6-1-conv1x1/", "a6-2-max/", "a6-2-argmax/", "a6-3-rnn/", "a6-3-lstm/",
+                                  "a6-4-attention/", "claims/"])
 def test_math_is_typeset_locally(site, page, tmp_path):
     dom, urls = render(f"{site}/{page}", tmp_path)
     typeset = dom.count("<mjx-container")
