@@ -85,8 +85,8 @@ class Domain:
               "a mapping {symbol: (low, high)}")
         _need("Domain", "special", self.special, isinstance(self.special, (list, tuple))
               and all(isinstance(p, Mapping) for p in self.special), "a sequence of {symbol: value} dicts")
-        _need("Domain", "samples", self.samples, isinstance(self.samples, int) and self.samples >= 1,
-              "a positive int")
+        _need("Domain", "samples", self.samples, isinstance(self.samples, int) and self.samples >= 0,
+              "an int ≥ 0 (0: only the special points)")
         _need("Domain", "given", self.given, isinstance(self.given, Mapping), "a mapping {symbol: expression}")
 
 

@@ -209,8 +209,11 @@ class DeriveLatexPrinter(LatexPrinter):
         return r"%s\left(%s\right)" % (name, self._print(expr.expr))
 
     def _print_OneMatrix(self, expr):
-        # a column (or row) of ones, not the bare "1" SymPy prints
+        # a column (or row) of ones, not the bare "1" SymPy prints; the size is written only when it is a
+        # symbol (an explicit instance's 2 × 2 is no part of a general formula)
         rows, cols = expr.shape
+        if rows.is_number and cols.is_number:
+            return r"\mathbf{1}^{\top}" if rows == 1 and cols != 1 else r"\mathbf{1}"
         if cols == 1:
             return r"\mathbf{1}_{%s}" % self._print(rows)
         if rows == 1:

@@ -5,7 +5,7 @@ Model: sequences of n positions of width d; the MAC counts of :mod:`derive.count
 count as the sum over its loop nest (exact) and against a counted implementation (:mod:`derive.tally`);
 sequential depth and maximum path length against explicit dependency graphs; the crossovers of the
 counts solved by SymPy. Tables: Vaswani et al. 2017, Table 1, from the derived formulas, and concrete
-numbers. Claims: :mod:`.attention_claims`. Code: ``derive.generated.costs``.
+numbers. Claims: :mod:`._attention_claims`. Code: ``derive.generated.costs``.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from .. import counts, tally
 from ..functions import BigO
 from ..model import CodeFunction, CodeModule, Derivation, Domain, Plot, Relation, Search, Step, VerifyRow, Witness
 from ..registry import register
-from .attention_claims import claims
+from ._attention_claims import claims
 
 SECTION = "A6.4"
 n, d, k, h, r = sp.symbols("n d k h r", positive=True, integer=True)

@@ -6,7 +6,7 @@ a counted direct convolution); the 1×1 case as one matrix W applied at every pi
 by entry; two stacked 1×1 layers collapse into one, a ReLU between them does not; a fully connected
 layer as a convolution; GoogLeNet's reduction and ResNet's bottleneck with the condition under which
 they save parameters (solved by SymPy); the gradients of the 1×1 layer. Tables: GoogLeNet's Table 1
-recounted, ResNet's bottleneck block. Claims: :mod:`.conv1x1_claims`. Code: ``derive.generated.conv1x1``.
+recounted, ResNet's bottleneck block. Claims: :mod:`._conv1x1_claims`. Code: ``derive.generated.conv1x1``.
 """
 from __future__ import annotations
 
@@ -355,7 +355,7 @@ def draw_saving(fig):
 
 @register("conv1x1")
 def derivation() -> Derivation:
-    from .conv1x1_claims import claims
+    from ._conv1x1_claims import claims
 
     rows = saving_rows()
     W1, W2 = sp.MatrixSymbol("W_1", m, C_in), sp.MatrixSymbol("W_2", C_out, m)

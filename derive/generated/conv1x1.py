@@ -45,7 +45,7 @@ def conv1x1_backward(dy, cache):
 
     Formulas (LaTeX printed from the SymPy expressions)::
 
-        \left( \frac{d}{d W} E, \  \frac{d}{d X} E, \  \frac{d}{d b} E\right) = \left( G X^{\top}, \  W^{\top} G, \  G \mathbf{1}_{P}\right)
+        \left( \frac{\partial E}{\partial W}, \  \frac{\partial E}{\partial X}, \  \frac{\partial E}{\partial b}\right) = \left( G X^{\top}, \  W^{\top} G, \  G \mathbf{1}_{P}\right)
     """
     X, W, (N, C_in, H, width), W_shape = _check_cache(cache)
     C_out = W.shape[0]

@@ -29,7 +29,7 @@ def rnn_forward(x, h0, W_ih, W_hh, b_ih, b_hh):
 
     Formulas (LaTeX printed from the SymPy expressions; one sample per row)::
 
-        P = X W_{ih}^{\top} + \mathbb{1} b^{\top}
+        P = X W_{ih}^{\top} + \mathbf{1} b^{\top}
         A_{t} = H_{t-1} W_{hh}^{\top} + P_{t}
         H_{t} = \tanh\left(A_{t}\right)
     """
@@ -64,10 +64,10 @@ def rnn_backward(dhs, cache):
 
     Formulas (LaTeX printed from the SymPy expressions; Delta_t = dE/dA_t, one sample per row)::
 
-        \Delta_{t} = \left(G_{t} + \Delta_{t+1} W_{hh}\right) \odot \left(- H_{t}^{\circ {2}} + \mathbb{1}\right)
+        \Delta_{t} = \left(G_{t} + \Delta_{t+1} W_{hh}\right) \odot \left(- H_{t}^{\circ {2}} + \mathbf{1}\right)
         dW_hh = \Delta^{\top} H_{prev}
         dW_ih = \Delta^{\top} X
-        db = \Delta^{\top} \mathbb{1}
+        db = \Delta^{\top} \mathbf{1}
         dh0 = \Delta_{1} W_{hh}
         dX = \Delta W_{ih}
     """

@@ -199,7 +199,7 @@ def cheapest(projections):
 WHERE = {"attention": "A6.4 1、自注意力模型", "conv": "A6.4 2、卷积层", "rnn": "A6.4 3、循环层", "summary": "A6.4 4、总结"}
 
 
-def attention_claims() -> list[Claim]:
+def _attention_claims() -> list[Claim]:
     """1、自注意力模型: what the attention weights depend on, reach, parallelism, variable length."""
     return [
         Claim(SECTION, "其注意力层的权重由输入决定", WHERE["attention"],
@@ -321,4 +321,4 @@ def summary_claims() -> list[Claim]:
 
 
 def claims() -> list[Claim]:
-    return attention_claims() + convolution_claims() + recurrent_claims() + summary_claims()
+    return _attention_claims() + convolution_claims() + recurrent_claims() + summary_claims()
