@@ -32,7 +32,7 @@ def test_every_step_holds(built, name):
 def test_every_claim_has_a_computed_verdict_with_evidence(built, name):
     for r in built.checked[name].claims:
         assert r.verdict in VERDICTS
-        assert r.evidence.strip(), r.claim.where
+        assert str(r.evidence).strip(), r.claim.where
         if r.verdict == "unverified":
             assert r.claim.note.strip(), f"unverified claim {r.claim.where!r} must say why in its note"
 
