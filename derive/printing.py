@@ -131,16 +131,47 @@ class DeriveLatexPrinter(LatexPrinter):
     def _print_Transpose(self, expr):
         return r"%s^{\top}" % self.parenthesize(expr.arg, 1000, strict=True)
 
+    def _print_ElementwiseApplyFunction(self, expr):
+        # σ applied to each entry of a prints as σ(a), as the textbook writes it (SymPy: (d ↦ σ(d))∘(a))
+        (var,), body = expr.function.variables, expr.function.expr
+        return self._print(body.xreplace({var: expr.expr}))
+
+    def _print_OneMatrix(self, expr):
+        return r"\mathbf{1}"
+
+    def _print_MatAdd(self, expr):
+        # the terms in the order of the args (a sum built with evaluate=False keeps the seed's order of the
+        # four terms), those with a minus sign last: 1 − f, not SymPy's −f + 1
+        terms = sorted(expr.args, key=lambda term: term.could_extract_minus_sign())
+        out = self._print(terms[0])
+        for term in terms[1:]:
+            sign, term = (" - ", -term) if term.could_extract_minus_sign() else (" + ", term)
+            out += sign + self._print(term)
+        return out
+
+    def _print_Derivative(self, expr):
+        # ∂C_t/∂C_i (a Jacobian) or ∂E/∂W (a gradient) for a matrix symbol, not SymPy's d/dC_i applied to C_t
+        if isinstance(expr.expr, (sp.Symbol, sp.MatrixSymbol)) and len(expr.variables) == 1 \
+                and isinstance(expr.variables[0], sp.MatrixSymbol):
+            return r"\frac{\partial %s}{\partial %s}" % (self._print(expr.expr), self._print(expr.variables[0]))
+        return super()._print_Derivative(expr)
+
+
+_OPS = {"=": "=", "<=": r"\le", "<": "<", ">=": r"\ge", ">": ">", "!=": r"\ne"}
+
 
 def tex(expr, **settings) -> str:
-    """LaTeX for a SymPy expression, a matrix, or a check of :mod:`derive.model` (Relation, Implies,
-    OnlyIf, Not)."""
+    """LaTeX for a SymPy expression, a matrix, a check of :mod:`derive.model` (Relation, Implies,
+    OnlyIf, Not), or a tuple of Relations (one aligned line each)."""
     from .model import Implies, Not, OnlyIf, Relation  # local: model imports nothing from here
 
     printer = DeriveLatexPrinter(settings)
+    if isinstance(expr, (list, tuple)) and expr and all(isinstance(e, Relation) for e in expr):
+        # several relations shown as one general form (a step's ``show``): one aligned line each
+        lines = [f"{printer.doprint(e.lhs)} &{_OPS[e.op]} {printer.doprint(e.rhs)}" for e in expr]
+        return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
     if isinstance(expr, Relation):
-        op = {"=": "=", "<=": r"\le", "<": "<", ">=": r"\ge", ">": ">", "!=": r"\ne"}[expr.op]
-        return f"{printer.doprint(expr.lhs)} {op} {printer.doprint(expr.rhs)}"
+        return f"{printer.doprint(expr.lhs)} {_OPS[expr.op]} {printer.doprint(expr.rhs)}"
     if isinstance(expr, Implies):
         return f"{printer.doprint(expr.premise)} \\;\\Longrightarrow\\; {printer.doprint(expr.conclusion)}"
     if isinstance(expr, OnlyIf):
