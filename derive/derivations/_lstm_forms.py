@@ -48,6 +48,10 @@ REC = {g: sp.MatrixSymbol(f"W_{{{g}h}}", H, H) for g in GATES}  # recurrent bloc
 had, diag = sp.HadamardProduct, sp.DiagMatrix
 
 
+def one_minus(v):
+    return sp.MatAdd(ONE, -v)  # built, not evaluated, so that it prints 1 − v
+
+
 def each(fn, v):
     return ElementwiseApplyFunction(fn, v)
 
@@ -66,8 +70,8 @@ def square(name):
 def cell_by_hidden(k, p):
     """A_k = ∂C_k/∂h_{k−1} (C_{k−1} held): the three gate terms; p labels step k − 1."""
     s = at(k)
-    return sp.MatAdd(sp.MatMul(diag(had(at(p)["C"], s["f"], ONE - s["f"])), REC["f"]),
-                     sp.MatMul(diag(had(s["ct"], s["i"], ONE - s["i"])), REC["i"]),
+    return sp.MatAdd(sp.MatMul(diag(had(at(p)["C"], s["f"], one_minus(s["f"]))), REC["f"]),
+                     sp.MatMul(diag(had(s["ct"], s["i"], one_minus(s["i"]))), REC["i"]),
                      sp.MatMul(diag(had(s["i"], each(TanhPrime, s["aC"]))), REC["C"]))
 
 
@@ -79,7 +83,7 @@ def hidden_by_cell(k):
 def output_path(k):
     """G_k = ∂h_k/∂h_{k−1} through o_k alone (C_k held)."""
     s = at(k)
-    return sp.MatMul(diag(had(each(Tanh, s["C"]), s["o"], ONE - s["o"])), REC["o"])
+    return sp.MatMul(diag(had(each(Tanh, s["C"]), s["o"], one_minus(s["o"]))), REC["o"])
 
 
 def four_term_form(k, p, A=None, Dp=None):

@@ -85,7 +85,7 @@ def entrywise(expr, vectors, shape):
     if expr.is_Number:
         return expr * sp.OneMatrix(*shape)
     if isinstance(expr, sp.Add):
-        return sp.MatAdd(*[entrywise(a, vectors, shape) for a in expr.args]).doit()
+        return sp.MatAdd(*[entrywise(a, vectors, shape) for a in expr.args])  # in the order printed: 1 − a
     if isinstance(expr, sp.Mul):
         coeff, factors = expr.as_coeff_mul()
         lifted = [entrywise(f, vectors, shape) for f in factors]
