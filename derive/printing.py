@@ -43,8 +43,10 @@ class DeriveLatexPrinter(LatexPrinter):
         return r"\mathbf{%s}" % self._print(sp.Symbol(expr.name))
 
     def _print_Derivative(self, expr):
-        # a named quantity (S_t, E) depends on more than the variable shown: ∂S_t/∂x_j, as a textbook writes
-        if isinstance(expr.expr, sp.Symbol) and len(expr.variables) == 1 and expr.expr != expr.variables[0]:
+        # a named quantity (S_t, E) depends on more than the variable shown: ∂S_t/∂x_j, as a textbook writes;
+        # ∂C_t/∂C_i (a Jacobian) or ∂E/∂W (a gradient) for a matrix symbol, not SymPy's d/dC_i applied to C_t
+        if isinstance(expr.expr, (sp.Symbol, sp.MatrixSymbol)) and len(expr.variables) == 1 \
+                and expr.expr != expr.variables[0]:
             return r"\frac{\partial %s}{\partial %s}" % (self._print(expr.expr), self._print(expr.variables[0]))
         # ∂/∂𝐱 is a gradient even when the expression has one free symbol (SymPy would print d/d𝐱 there)
         if not any(isinstance(v, VectorSymbol) for v in expr.variables):
@@ -204,9 +206,13 @@ class DeriveLatexPrinter(LatexPrinter):
         if isinstance(fn, sp.Lambda) and len(fn.variables) == 1 and fn.expr.args == fn.variables:
             fn = fn.expr.func
         name = _ENTRYWISE_NAMES.get(getattr(fn, "__name__", ""))
-        if name is None:
-            return super()._print_ElementwiseApplyFunction(expr)
-        return r"%s\left(%s\right)" % (name, self._print(expr.expr))
+        if name is not None:
+            return r"%s\left(%s\right)" % (name, self._print(expr.expr))
+        # otherwise σ applied to each entry of a prints as σ(a), as the textbook writes it (SymPy: (d ↦ σ(d))∘(a))
+        if isinstance(expr.function, sp.Lambda) and len(expr.function.variables) == 1:
+            (var,), body = expr.function.variables, expr.function.expr
+            return self._print(body.xreplace({var: expr.expr}))
+        return super()._print_ElementwiseApplyFunction(expr)
 
     def _print_OneMatrix(self, expr):
         # a column (or row) of ones, not the bare "1" SymPy prints; the size is written only when it is a
@@ -219,6 +225,18 @@ class DeriveLatexPrinter(LatexPrinter):
         if rows == 1:
             return r"\mathbf{1}_{%s}^{\top}" % self._print(cols)
         return r"\mathbf{1}_{%s \times %s}" % (self._print(rows), self._print(cols))
+
+    def _print_MatAdd(self, expr):
+        # A sum built unevaluated in an order of its own (the seed's order of the four terms, 1 − f) prints
+        # in that order; a sum in SymPy's canonical order prints as SymPy prints it.
+        if sp.MatAdd(*expr.args, evaluate=True).args == expr.args:
+            return self._print_Add(expr)
+        terms = list(expr.args)
+        out = self._print(terms[0])
+        for term in terms[1:]:
+            sign, term = (" - ", -term) if term.could_extract_minus_sign() else (" + ", term)
+            out += sign + self._print(term)
+        return out
 
     # --- costs ---------------------------------------------------------------------------------------
     def _print_BigO(self, expr):
@@ -235,22 +253,29 @@ def _written(expr) -> bool:
     return expr.args != sp.Mul(*expr.args).args
 
 
+_OPS = {"=": "=", "<=": r"\le", "<": "<", ">=": r"\ge", ">": ">", "!=": r"\ne"}
+
+
 def tex(expr, **settings) -> str:
     """LaTeX for a SymPy expression, a matrix, or a check of :mod:`derive.model` (Relation, Implies,
     OnlyIf, Not).
 
-    A tuple of checks prints as a ``gathered`` block, one per line; a tuple inside it is one line of
-    checks side by side (a step's ``show`` listing several general formulas)."""
+    A tuple of Relations prints as an ``aligned`` block (one per line, aligned at the relation); any other
+    tuple of checks as a ``gathered`` block, where a tuple inside it is one line of checks side by side."""
     from .model import Implies, Not, OnlyIf, Relation, is_check  # local: model imports nothing from here
 
+    if isinstance(expr, (list, tuple)) and expr and all(isinstance(e, Relation) for e in expr):
+        # several relations shown as one general form (a step's ``show``): one aligned line each
+        printer = DeriveLatexPrinter(settings)
+        lines = [f"{printer.doprint(e.lhs)} &{_OPS[e.op]} {printer.doprint(e.rhs)}" for e in expr]
+        return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
     if isinstance(expr, (list, tuple)) and is_check(expr):
         lines = (r" \qquad ".join(tex(c, **settings) for c in line) if isinstance(line, (list, tuple))
                  else tex(line, **settings) for line in expr)
         return r"\begin{gathered}" + r" \\ ".join(lines) + r"\end{gathered}"
     printer = DeriveLatexPrinter(settings)
     if isinstance(expr, Relation):
-        op = {"=": "=", "<=": r"\le", "<": "<", ">=": r"\ge", ">": ">", "!=": r"\ne"}[expr.op]
-        return f"{printer.doprint(expr.lhs)} {op} {printer.doprint(expr.rhs)}"
+        return f"{printer.doprint(expr.lhs)} {_OPS[expr.op]} {printer.doprint(expr.rhs)}"
     if isinstance(expr, Implies):
         return f"{printer.doprint(expr.premise)} \\;\\Longrightarrow\\; {printer.doprint(expr.conclusion)}"
     if isinstance(expr, OnlyIf):

@@ -131,13 +131,14 @@ def torch_steps(a):
         i, f, g, o = torch.sigmoid(z[:, :H]), torch.sigmoid(z[:, H:2 * H]), torch.tanh(z[:, 2 * H:3 * H]), \
             torch.sigmoid(z[:, 3 * H:])
         c_new = f * c + i * g
-        return i, f, g, o, c_new, o * torch.tanh(c_new)
+        return i, f, g, o, c_new, o * torch.tanh(c_new), z[:, 2 * H:3 * H]
 
     h, c = torch.from_numpy(a["h0"]), torch.from_numpy(a["c0"])
     steps = []
     for x in torch.from_numpy(a["x"]):
-        i, f, g, o, c_new, h_new = cell(x, h, c)
-        steps.append({"x": x, "h_prev": h, "c_prev": c, "o": o, "c": c_new, "h": h_new})
+        i, f, g, o, c_new, h_new, a_g = cell(x, h, c)
+        steps.append({"x": x, "h_prev": h, "c_prev": c, "i": i, "f": f, "g": g, "o": o, "a_g": a_g, "c": c_new,
+                      "h": h_new})
         h, c = h_new, c_new
     return cell, steps
 
@@ -173,12 +174,127 @@ def test_product_of_cell_jacobians_is_not_the_true_multi_step_derivative():
     o0, x1, x2 = steps[0]["o"], steps[1]["x"], steps[2]["x"]
 
     def c2_of_c0(c0):  # C_0 perturbed, h_0 = o_0 tanh(C_0) with o_0 held; the rest is the real recurrence
-        _, _, _, _, c1, h1 = cell(x1, o0 * torch.tanh(c0), c0)
+        _, _, _, _, c1, h1, _ = cell(x1, o0 * torch.tanh(c0), c0)
         return cell(x2, h1, c1)[4]
 
     true = torch.autograd.functional.jacobian(c2_of_c0, steps[0]["c"]).numpy()[0, :, 0, :]
     product = gen.lstm_cell_jacobian(cache, 2)[0] @ gen.lstm_cell_jacobian(cache, 1)[0]
     assert rel(product, true) > 1e-3
+
+
+def test_numeric_four_term_reference_of_the_plots_matches_torch_autograd():
+    """The float64 four-term factor behind the plots and the search on the seed's first remark."""
+    from derive.derivations._lstm_numeric import lstm_four_term
+    from derive.kit.recurrent import lstm_trajectory
+
+    a, _ = make(4, 1, 3, 4, seed=17)
+    cell, steps = torch_steps(a)
+    p = {"Wx": a["W_ih"], "Wh": a["W_hh"], "b": a["b_ih"] + a["b_hh"]}
+    traj = lstm_trajectory(p, a["x"][:, 0], a["h0"][0], a["c0"][0])
+    for t in (1, 2, 3):
+        s, prev = steps[t], steps[t - 1]
+        full = torch.autograd.functional.jacobian(
+            lambda c_prev: cell(s["x"], prev["o"] * torch.tanh(c_prev), c_prev)[4], s["c_prev"]).numpy()[0, :, 0, :]
+        assert rel(lstm_four_term(p, traj[t], traj[t - 1]), full) <= 1e-12, t
+
+
+# ----------------------------------------------------------------------------------------------------
+# the general (any-H) forms the page shows, instantiated with numbers at H = 3, against torch autograd
+# ----------------------------------------------------------------------------------------------------
+def _col(tensor):
+    return sp.Matrix(np.asarray(tensor.detach().numpy() if hasattr(tensor, "detach") else tensor).reshape(-1))
+
+
+def _numbers(form, values):
+    """A general form at numeric values, carried out to a matrix of floats (σ, tanh, tanh′ evaluated)."""
+    from derive.functions import to_elementary
+    from derive.kit.matrices import explicit
+
+    return explicit(form, values).applyfunc(lambda e: to_elementary(e).evalf(30))
+
+
+def _general_values(a, steps, labels):
+    """{general symbol: value} for the steps named in ``labels`` ({index: label}) from torch's states."""
+    from derive.derivations import _lstm_forms as lf
+
+    H = a["W_hh"].shape[1]
+    values = {lf.REC[g]: sp.Matrix(a["W_hh"][k * H:(k + 1) * H]) for k, g in enumerate(lf.GATES)}
+    for index, label in labels.items():
+        s, at = steps[index], lf.at(label)
+        values.update({at["i"]: _col(s["i"]), at["f"]: _col(s["f"]), at["ct"]: _col(s["g"]), at["o"]: _col(s["o"]),
+                       at["aC"]: _col(s["a_g"]), at["C"]: _col(s["c"]), at["h"]: _col(s["h"])})
+    return values
+
+
+def test_general_joint_jacobian_matches_torch_and_needs_the_output_gate_block():
+    from derive.derivations import _lstm_forms as lf
+
+    a, _ = make(3, 1, 2, 3, seed=31)
+    cell, steps = torch_steps(a)
+    H, s = 3, steps[2]
+
+    def state(hc):
+        out = cell(s["x"], hc[None, :H], hc[None, H:])
+        return torch.cat([out[5][0], out[4][0]])
+
+    ref = torch.autograd.functional.jacobian(state, torch.cat([s["h_prev"][0], s["c_prev"][0]])).numpy()
+    values = _general_values(a, steps, {1: "t-1", 2: "t"})
+    J = np.array(_numbers(lf.joint_form("t", "t-1"), values), dtype=float)
+    assert rel(J, ref) <= 1e-12
+    without_g = lf.joint_form("t", "t-1", G=sp.ZeroMatrix(lf.H, lf.H))
+    assert rel(np.array(_numbers(without_g, values), dtype=float), ref) > 1e-3
+
+
+def test_true_two_step_derivative_is_the_seed_product_plus_the_output_gate_path():
+    """The page's headline at H = 3: ∂C_{i+2}/∂C_i = F_{i+2} F_{i+1} + A_{i+2} G_{i+1} D_i (torch autograd)."""
+    from derive.derivations import _lstm_forms as lf
+
+    a, _ = make(3, 1, 2, 3, seed=21)
+    cell, steps = torch_steps(a)
+    o0, x1, x2 = steps[0]["o"], steps[1]["x"], steps[2]["x"]
+
+    def c2_of_c0(c0):
+        _, _, _, _, c1, h1, _ = cell(x1, o0 * torch.tanh(c0), c0)
+        return cell(x2, h1, c1)[4]
+
+    true = torch.autograd.functional.jacobian(c2_of_c0, steps[0]["c"]).numpy()[0, :, 0, :]
+    values = _general_values(a, steps, {0: "i", 1: "i+1", 2: "i+2"})
+    product = _numbers(sp.MatMul(lf.four_term_form("i+2", "i+1"), lf.four_term_form("i+1", "i")), values)
+    path = _numbers(sp.MatMul(lf.cell_by_hidden("i+2", "i+1"), lf.output_path("i+1"), lf.hidden_by_cell("i")), values)
+    assert rel(np.array(product + path, dtype=float), true) <= 1e-12
+    assert rel(np.array(product, dtype=float), true) > 1e-3
+
+
+def test_general_bptt_rules_over_several_steps_match_torch_autograd():
+    """The per-unit vector forms and the matrix rules the page shows, run backwards over T = 3 steps with
+    numbers (H = 3, D = 2, one sample), give torch.nn.LSTM's gradients of every parameter, x, h0, c0."""
+    from derive.derivations import _lstm_forms as lf
+
+    T, B, D, H = 3, 1, 2, 3
+    a, dhs = make(T, B, D, H, seed=41)
+    _, ref = torch_reference(a, dhs)
+    _, steps = torch_steps(a)
+    forms, _ = lf.unit_forms()
+    _, terms, (da, x_s, hp_s, u_s) = lf.bptt_rules()
+    at, before = lf.at("t"), lf.at("t-1")
+    dh, dc = _col(dhs[-1, 0]), sp.zeros(H, 1)
+    grads, gx = {"W_ih": sp.zeros(4 * H, D), "W_hh": sp.zeros(4 * H, H), "b": sp.zeros(4 * H, 1)}, [None] * T
+    for t in reversed(range(T)):
+        s = steps[t]
+        val = {at["i"]: _col(s["i"]), at["f"]: _col(s["f"]), at["ct"]: _col(s["g"]), at["o"]: _col(s["o"]),
+               at["C"]: _col(s["c"]), before["C"]: _col(s["c_prev"]), lf.delta("h_{t}"): dh, lf.delta("c_{t}"): dc}
+        val[lf.delta("C_{t}")] = _numbers(forms["dC"], val)
+        dA = sp.Matrix.vstack(*[_numbers(forms[k], val) for k in ("da_i", "da_f", "da_g", "da_o")])
+        dc = _numbers(forms["dc_prev"], val)
+        rule = {da: dA, x_s: _col(s["x"]), hp_s: _col(s["h_prev"]), u_s: _col(dhs[t - 1, 0]) if t else sp.zeros(H, 1),
+                lf.W_IH: sp.Matrix(a["W_ih"]), lf.W_HH: sp.Matrix(a["W_hh"])}
+        for key in grads:
+            grads[key] = grads[key] + _numbers(terms[key], rule)
+        gx[t], dh = _numbers(terms["x"], rule), _numbers(terms["h"], rule)
+    got = {"W_ih": grads["W_ih"], "W_hh": grads["W_hh"], "b_ih": grads["b"], "b_hh": grads["b"],
+           "x": sp.Matrix.hstack(*gx).T, "h0": dh.T, "c0": dc.T}
+    for k, value in got.items():
+        assert rel(np.array(value, dtype=float).reshape(ref[k].shape), ref[k]) <= 1e-12, k
 
 
 # ----------------------------------------------------------------------------------------------------
