@@ -14,7 +14,8 @@ import sympy as sp
 
 from .. import counts, tally
 from ..functions import BigO
-from ..model import CodeFunction, CodeModule, Derivation, Domain, Plot, Relation, Search, Step, VerifyRow, Witness
+from ..model import (Answer, CodeFunction, CodeModule, Derivation, Domain, Plot, Relation, Search, Step, Tr,
+                     VerifyRow, Witness)
 from ..registry import register
 from ._attention_claims import claims
 
@@ -357,6 +358,47 @@ def draw_costs(fig):
     axes[0].legend(loc="upper left", fontsize=7)
 
 
+def answers() -> list[Answer]:
+    """The three questions of A6.4, answered with the derived counts (general n, d, k)."""
+    def macs(name):
+        return sp.Symbol(r"\mathrm{MACs}_{\text{%s}}" % name, positive=True)
+
+    costs = sp.Matrix([macs("attention"), macs("attention, no proj."), macs("conv"), macs("RNN"), macs("LSTM")])
+    values = sp.Matrix([counts.attention_macs(n, d), counts.attention_macs(n, d, projections=False),
+                        counts.conv1d_macs(n, d, k), counts.rnn_macs(n, d), counts.lstm_macs(n, d)])
+    def steps(name):
+        return sp.Symbol(r"\mathrm{seq}_{\text{%s}}" % name, positive=True)
+
+    def path(name):
+        return sp.Symbol(r"\mathrm{path}_{\text{%s}}" % name, positive=True)
+
+    layers = ("attention", "conv", "RNN")
+    shape = sp.Matrix([[steps(x), path(x)] for x in layers])
+    found = sp.Matrix([[1, 1], [1, counts.path_length_contiguous(n, k)], [n, n]])
+    return [
+        Answer(Tr("Which layer costs least?", "哪种层的计算量最小？"),
+               Tr("Self-attention has “low complexity”; a convolution needs more multiplications.",
+                  "原答案：自注意力“计算复杂度很低”，卷积的计算次数更多。"),
+               Tr("True only without the Q, K, V and output projections and for short sequences: with them one "
+                  "attention layer costs 4nd² + 2n²d, always more than an RNN (2nd²) and less than an LSTM only "
+                  "for n < 2d.",
+                  "只有不计 Q、K、V 与输出投影且序列较短时才成立：计入投影后一层注意力需要 4nd² + 2n²d 次乘加，"
+                  "总是多于 RNN（2nd²），只在 n < 2d 时少于 LSTM。"),
+               Relation(costs, values),
+               Tr("MACs of the matrix products of one layer over n positions of width d; kernel width k.",
+                  "一层在 n 个宽 d 的位置上的矩阵乘积乘加次数；卷积核宽 k。")),
+        Answer(Tr("Which layer runs in parallel, and how far apart are two positions?",
+                  "哪种层可以并行？两个位置之间相隔多远？"),
+               Tr("Recurrent layers are serial; one self-attention layer connects all positions; convolutions "
+                  "need depth.", "原答案：循环层只能串行；一层自注意力即可建立所有依赖；卷积需要加深层数。"),
+               Tr("Right. The recurrence is a chain of n dependent steps (its input products are still one "
+                  "parallel matrix product).", "正确。循环本身是 n 个相依步骤组成的链（但其输入乘积仍是一次可并行的矩阵乘积）。"),
+               Relation(shape, found),
+               Tr("Rows of the table on this page: self-attention, a centred width-k convolution stack, a "
+                  "recurrence.", "本页表中各行：自注意力、居中宽 k 卷积堆叠、循环层。")),
+    ]
+
+
 @register("attention-costs")
 def derivation() -> Derivation:
     rows = crossovers()
@@ -376,6 +418,12 @@ def derivation() -> Derivation:
                                                                             counts.lstm_macs(n, d)]))],
         steps=cost_steps() + graph_steps() + crossover_steps(rows),
         claims=claims(),
+        answers=answers(),
+        notation=[(n, Tr("sequence length (positions)", "序列长度（位置数）")),
+                  (d, Tr("width of a position (model dimension)", "每个位置的宽度（模型维度）")),
+                  (k, Tr("kernel width of a convolution", "卷积核宽度")),
+                  (h, Tr("number of attention heads", "注意力头数")),
+                  (r, Tr("neighbourhood of restricted self-attention", "受限自注意力的邻域大小"))],
         code=[code_module()],
         plots=[Plot("attention-costs", "MACs per layer against the sequence length n for three widths d.",
                     draw_costs, size=(9.0, 3.6))],
