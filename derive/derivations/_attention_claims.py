@@ -10,7 +10,7 @@ import numpy as np
 import sympy as sp
 
 from .. import counts, tally
-from ..model import Claim, Relation, Search, Witness
+from ..model import Claim, Relation, Search, Tr, Witness
 from ..printing import plain
 
 SECTION = "A6.4"
@@ -321,4 +321,40 @@ def summary_claims() -> list[Claim]:
 
 
 def claims() -> list[Claim]:
-    return _attention_claims() + convolution_claims() + recurrent_claims() + summary_claims()
+    return [_with_errata(c) for c in _attention_claims() + convolution_claims() + recurrent_claims() + summary_claims()]
+
+
+# For the errata page: how much each imprecise statement matters and why, in one line (by the seed's words).
+ERRATA = {
+    "但相对而言，卷积层计算要慢于自注意力模型": ("error", Tr(
+        "Per layer a width-3 convolution needs fewer MACs than self-attention; it holds only for a stack deep "
+        "enough to connect every position.",
+        "按单层比较，宽 3 卷积的乘加次数少于自注意力；只有把卷积堆叠到能连通所有位置时才成立。")),
+    "对于每一个词向量，进行一次自注意力需要五次向量乘法运算": ("slip", Tr(
+        "Five products per position, but three are d×d and two grow with n: 3d² + 2nd MACs, not 5d.",
+        "每个位置确实是五次乘积，但其中三次是 d×d、两次随 n 增长：共 3d² + 2nd 次乘加，而不是 5d。")),
+    "每一层的乘法运算数量最少也与一次自注意力的次数相等（随步长变化）": ("error", Tr(
+        "Only for kernels at least 5 wide and n ≤ d·(k − 3)/2; the seed's own k = 3 never satisfies it.",
+        "只在卷积核宽至少为 5 且 n ≤ d·(k − 3)/2 时成立；原答案自己的 k = 3 从不满足。")),
+    "由于其递归的特性，导致其计算对于输入序列而言是串行处理的，无法使用并行计算加快计算效率": ("slip", Tr(
+        "The recurrence is serial, but the input products (half the MACs) and each step's matrix product are "
+        "parallel.", "递推确实是串行的，但输入乘积（占一半乘加）和每一步内部的矩阵乘积都可以并行。")),
+    "计算复杂度也随之剧增": ("slip", Tr(
+        "The MAC count 2nd² is linear in n; what grows is the number of sequential steps.",
+        "乘加次数 2nd² 对 n 是线性的；增长的是顺序步骤的数目。")),
+    "计算复杂度也很低": ("error", Tr(
+        "Only without the projections and for n < d; with them attention never costs less than an RNN.",
+        "只在不计投影且 n < d 时成立；计入投影后注意力从不比 RNN 更省。")),
+    "卷积神经网络的不同卷积核之间能够进行并行计算，但计算次数要比自注意力模型多": ("error", Tr(
+        "Only without the projections and for n < d·k/2; a width-3 convolution otherwise needs fewer MACs.",
+        "只在不计投影且 n < d·k/2 时成立；否则宽 3 卷积的乘加次数更少。")),
+}
+
+
+def _with_errata(claim: Claim) -> Claim:
+    import dataclasses
+
+    if claim.claim not in ERRATA:
+        return claim
+    severity, why = ERRATA[claim.claim]
+    return dataclasses.replace(claim, severity=severity, why=why)
