@@ -1,6 +1,7 @@
 """The max-logsumexp derivation's own checks and the order-statistics kit they use: each check must
 reject a planted mistake, and the kit's SymPy forms must agree with plain Python on numbers."""
 import itertools
+import re
 
 import mpmath
 import numpy as np
@@ -13,6 +14,9 @@ from derive.functions import MaxOf, MaxSubgradientEntry, numeric_namespace
 from derive.kit import scalars, ties_domain
 from derive.kit.order import runner_up, small_integers_domain, tie_at_top, unique_max
 from derive.model import Domain, Implies, OnlyIf, Relation
+from derive.i18n import catalog
+from derive.i18n.zh import max_logsumexp as own_catalog
+from derive.i18n.coverage import missing_prose, monolingual_evidence, prose
 from derive.printing import tex
 
 
@@ -62,6 +66,19 @@ def test_every_step_and_claim_has_the_expected_result():
     assert verdicts["A6.2 ①, last formula"] == "imprecise"
     assert verdicts["A6.2 ①, after (2)"] == "correct"
     assert verdicts["A6.2 ①, first paragraph"] == "correct"
+    # the errata: a severity exactly where the verdict is not "correct", with a why, a corrected statement
+    # and a link to a step that exists; the counter-examples and evidence in both languages
+    titles = {s.title for s in checked.derivation.steps}
+    for r in checked.claims:
+        c = r.claim
+        assert (c.severity == "") == (r.verdict == "correct"), c.where
+        assert c.why and c.step in titles, c.where
+        assert (c.corrected is None) == (r.verdict == "correct"), c.where
+    assert {r.claim.where: r.claim.severity for r in checked.claims}["A6.2 ①, after the partial derivative"] == "slip"
+    assert not monolingual_evidence(checked)
+    # the fewest symbols: the softmax(x_i) counter-example names two entries, not three
+    evidence = {r.claim.where: r.evidence for r in checked.claims}["A6.2 ①, after the partial derivative"]
+    assert "x2 = " in str(evidence) and "x3" not in str(evidence) and "x2 = " in evidence.zh
 
 
 def test_rate_bound_rejects_a_bound_that_is_too_small():
@@ -121,3 +138,68 @@ def test_min_norm_subgradient_prints_with_brackets_and_powers():
     text = tex(MaxSubgradientEntry(1, x1, x1, x3) ** 2)
     assert r"\max \left(x_{1}, x_{1}, x_{3}\right)" in text and text.endswith("^{2}")
     assert tex(sp.Derivative(MaxOf(mod.xvec), mod.xvec)).startswith(r"\frac{\partial}{\partial \mathbf{x}}")
+
+
+# --- the page: general forms, no equality that prints the same on both sides, both languages --------------
+def displayed(d):
+    """(where, formula) for what the page shows unfolded: model, each step's general form (its check when it
+    has none), the answers' results and the corrected statements."""
+    out = [(f"model {what}", expr) for what, expr in d.model]
+    for s in d.steps:
+        shown = s.show if s.show is not None else s.check
+        out += [(s.title, f) for f in (shown[:2] if isinstance(shown, tuple) else (shown,))]
+    out += [(a.question, a.result) for a in d.answers]
+    out += [(c.where, c.corrected) for c in d.claims if c.corrected is not None]
+    return out
+
+
+def sides(formula):
+    """The two sides of an equality as printed, or None for anything else."""
+    if isinstance(formula, OnlyIf):
+        return sides(formula.relation)
+    if isinstance(formula, sp.Implies):
+        return sides(formula.args[1])
+    if isinstance(formula, Relation) and formula.op == "=":
+        return tex(formula.lhs), tex(formula.rhs)
+    if isinstance(formula, sp.Eq):
+        return tex(formula.lhs), tex(formula.rhs)
+    return None
+
+
+def test_no_displayed_equality_prints_the_same_on_both_sides():
+    d = mod.derivation()
+    same = [where for where, f in displayed(d) if (pair := sides(f)) and pair[0] == pair[1]]
+    assert not same
+    # the detector sees a planted one, inside an implication too
+    x = mod.xvec
+    assert sides(Relation(MaxOf(x), MaxOf(x)))[0] == sides(Relation(MaxOf(x), MaxOf(x)))[1]
+    planted = sp.Implies(sp.Gt(mod.delta, 0), sp.Eq(MaxOf(x), MaxOf(x), evaluate=False), evaluate=False)
+    assert len(set(sides(planted))) == 1
+
+
+def test_the_page_says_n_where_the_text_says_n():
+    d = mod.derivation()
+    for where, f in displayed(d):
+        text = tex(f)
+        assert not re.search(r"\\log\{\\left\(\d", text), f"{where}: log of a number instead of log n: {text}"
+        assert not re.search(r"\bx_\{\d\}", text), f"{where}: an explicit entry x_k instead of 𝐱 or x_i: {text}"
+    for s in d.steps:
+        if re.search(r"\bn\b", str(s.title)):
+            assert mod.n in sp.sympify(s.show.lhs - s.show.rhs).free_symbols, s.title
+        if isinstance(s.check, tuple) and len(s.check) > 1:  # several instances: a general form is shown
+            assert s.show is not None, s.title
+    for a in d.answers:
+        names = {sym.name for sym in sp.sympify(a.result.lhs - a.result.rhs).free_symbols}
+        assert not any(re.fullmatch(r"[a-z]\d+", name) for name in names), a.question
+
+
+def test_every_text_has_chinese_and_the_catalog_nothing_stale():
+    d = mod.derivation()
+    assert not missing_prose(d, "max_logsumexp")
+    used = {str(v) for _, v in prose(d)}
+    assert not [k for k in own_catalog.ZH if k not in used], "stale entries: the English changed or went away"
+    zh = catalog("max_logsumexp")
+    # a translation, not the English copied: every sentence of three words or more has Chinese in it
+    for english in used:
+        if len(re.findall(r"(?:^|\s)[A-Za-z]{2,}", english)) >= 3:
+            assert re.search(r"[\u4e00-\u9fff]", zh[english]), english
