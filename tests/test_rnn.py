@@ -254,7 +254,7 @@ def test_matrix_nodes_print_as_the_seed_writes_them():
     assert tex(ElementwiseApplyFunction(TanhPrime, W * h)) == r"\tanh'\left(W h\right)"
     diff = ElementwiseApplyFunction(Tanh, W * h).diff(h)
     assert tex(diff) == r"W^{\top} \operatorname{diag}\left(\tanh'\left(W h\right)\right)"
-    assert tex(sp.OneMatrix(3, 1)) == r"\mathbb{1}"
+    assert tex(sp.OneMatrix(3, 1)) == r"\mathbf{1}"
     d = sp.Symbol("d")  # a function without a name of its own keeps SymPy's (d ↦ f(d))∘(W) form
     assert tex(ElementwiseApplyFunction(sp.Lambda(d, sp.exp(2 * d)), W)) == \
         r"{\left( d \mapsto e^{2 d} \right)}_{\circ}\left({W}\right)"

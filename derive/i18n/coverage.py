@@ -33,7 +33,7 @@ def prose(d) -> list[tuple[str, object]]:
                 out.append((f"step {i} search statement", check.statement))
     for i, c in enumerate(d.claims, 1):
         out += [(f"claim {i} {field}", getattr(c, field)) for field in ("where", "condition", "note", "why", "step")]
-        if c.corrected is not None and not hasattr(c.corrected, "free_symbols"):
+        if isinstance(c.corrected, (str, Tr)):
             out.append((f"claim {i} corrected", c.corrected))
         for part in ("stated", "reading"):
             check = getattr(c, part)
