@@ -208,10 +208,12 @@ class DeriveLatexPrinter(LatexPrinter):
         name = _ENTRYWISE_NAMES.get(getattr(fn, "__name__", ""))
         if name is not None:
             return r"%s\left(%s\right)" % (name, self._print(expr.expr))
-        # otherwise σ applied to each entry of a prints as σ(a), as the textbook writes it (SymPy: (d ↦ σ(d))∘(a))
-        if isinstance(expr.function, sp.Lambda) and len(expr.function.variables) == 1:
-            (var,), body = expr.function.variables, expr.function.expr
-            return self._print(body.xreplace({var: expr.expr}))
+        # any other function f applied to each entry of a prints as f(a), as the textbook writes σ(a) (SymPy:
+        # (d ↦ f(d))∘(a)); a composite body (e^{2d}) keeps SymPy's ∘ form, which cannot be misread as e^{2W}
+        fn = expr.function
+        if isinstance(fn, sp.Lambda) and len(fn.variables) == 1 and isinstance(fn.expr, sp.Function) \
+                and fn.expr.args == fn.variables:
+            return self._print(fn.expr.func(expr.expr))
         return super()._print_ElementwiseApplyFunction(expr)
 
     def _print_OneMatrix(self, expr):
