@@ -817,15 +817,15 @@ def code_module() -> CodeModule:
     prologue = ["x = _as_float(x)", "t = _positive_temperature(t)", "axis, start = _axis_and_start(x, axis, start)"]
     functions = [
         CodeFunction(
-            "soft_argmax", "x, t=1.0, axis=-1, start=1",
+            "soft_argmax", "x, axis=-1, *, t=1.0, start=1",
             "The soft-argmax S_t(x) = Σ_i i·softmax(t·x)_i along ``axis``, indices i counted from ``start`` "
             "(1 as in the seed, 0 for Python positions). Shifted by the row maximum, so |t·x| of 1e4 stays "
             "finite; float32/float64 are preserved (other input becomes float64). Returns x's shape without "
             "``axis``.", formula_value, value, prologue=prologue, returns="result"),
         CodeFunction(
-            "soft_argmax_grad", "x, t=1.0, axis=-1, start=1",
+            "soft_argmax_grad", "x, axis=-1, *, t=1.0, start=1",
             "∂S_t/∂x_j = t·s_j·(j − S_t) with s = softmax(t·x) along ``axis`` — the gradient of "
-            "``soft_argmax(x, t, axis, start)``, same shape and dtype as x. The entry at each row's argmax is "
+            "``soft_argmax(x, axis, t=t, start=start)``, same shape and dtype as x. The entry at each row's argmax is "
             "set to minus the sum of the others (the gradient sums to zero), which keeps it accurate when "
             "softmax(t·x) is nearly one-hot.", formula_grad, grad, prologue=prologue, returns="result"),
     ]
@@ -848,8 +848,8 @@ def verify_soft_argmax() -> list[VerifyRow]:
     for n in (1, 2, 5, 9):
         for tt in (0.3, 1.0, 6.0):
             x = rng.normal(scale=2, size=(3, n))
-            v = gen.soft_argmax(x, tt)
-            g = gen.soft_argmax_grad(x, tt)
+            v = gen.soft_argmax(x, t=tt)
+            g = gen.soft_argmax_grad(x, t=tt)
             for r in range(3):
                 xr = [mpmath.mpf(float(a)) for a in x[r]]
                 with mpmath.workdps(50):
@@ -862,13 +862,13 @@ def verify_soft_argmax() -> list[VerifyRow]:
             for k in range(n):
                 d = np.zeros(n)
                 d[k] = h
-                fd = (gen.soft_argmax(x + d, tt) - gen.soft_argmax(x - d, tt)) / (2 * h)
+                fd = (gen.soft_argmax(x + d, t=tt) - gen.soft_argmax(x - d, t=tt)) / (2 * h)
                 worst_fd = max(worst_fd, float(np.max(np.abs(fd - g[:, k]))) / max(1.0, float(np.max(np.abs(g)))))
     # nearly one-hot rows: t·δ from 30 to 600, where j − S_t cancels at the argmax
     worst_peak = 0.0
     for tt in (30.0, 100.0, 600.0):
         x = np.array([[0.3, 1.0, -0.2, 0.1], [2.0, -1.0, 1.0, 0.5]])
-        g = gen.soft_argmax_grad(x, tt)
+        g = gen.soft_argmax_grad(x, t=tt)
         for r in range(2):
             with mpmath.workdps(60):
                 gref = mp_gradient([mpmath.mpf(float(a)) for a in x[r]], tt)
@@ -876,7 +876,7 @@ def verify_soft_argmax() -> list[VerifyRow]:
             worst_peak = max(worst_peak, float(max(abs(a - b) for a, b in zip(gref, g[r]))) / scale)
     big = np.array([[1e4, -1e4, 9999.5, 1e4 - 3], [-1e4, -1e4, -1e4, -1e4]])
     with np.errstate(over="raise", invalid="raise", divide="raise"):
-        stable = bool(np.all(np.isfinite(gen.soft_argmax(big, 1.0))) and np.all(np.isfinite(gen.soft_argmax_grad(big, 1.0))))
+        stable = bool(np.all(np.isfinite(gen.soft_argmax(big, t=1.0))) and np.all(np.isfinite(gen.soft_argmax_grad(big, t=1.0))))
     return [
         VerifyRow("soft_argmax", "mpmath 50 digits (relative)", worst_v, 1e-14),
         VerifyRow("soft_argmax_grad", "mpmath 50 digits (relative to the row's largest entry)", worst_g, 1e-13),

@@ -25,15 +25,51 @@ def _float_dtype(arrays):
     return numpy.dtype(numpy.float32) if dtype == numpy.float32 else numpy.dtype(numpy.float64)
 
 
-def _shape_error(name, got, want):
-    raise ValueError(f"{name} must have shape {want}, got {tuple(got)}")
+def _real_array(a, name):
+    try:
+        array = numpy.asarray(a)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{name} must be an array of real numbers, got {type(a).__name__} ({error})") from None
+    if array.dtype.kind not in "biuf":
+        what = "complex numbers" if array.dtype.kind == "c" else f"dtype {array.dtype}"
+        raise ValueError(f"{name} must hold real numbers, got {what}")
+    return array
+
+
+def _check_forward(x, h0, c0, W_ih, W_hh, b_ih, b_hh):
+    """The seven inputs, checked, in one float dtype, C-contiguous; x, W_ih and W_hh are always copies (the
+    cache keeps them for the backward pass, which must not see later in-place changes by the caller)."""
+    names = ("x", "h0", "c0", "W_ih", "W_hh", "b_ih", "b_hh")
+    arrays = [_real_array(a, name) for a, name in zip((x, h0, c0, W_ih, W_hh, b_ih, b_hh), names)]
+    x_, W_hh_ = arrays[0], arrays[4]
+    if x_.ndim != 3 or 0 in x_.shape:
+        empty = [f"{n} (axis {k})" for k, n in enumerate("TBD") if x_.ndim == 3 and x_.shape[k] == 0]
+        raise ValueError(f"x must have shape (T, B, D) with T, B, D >= 1, got {x_.shape}"
+                         + (f": {', '.join(empty)} is 0" if empty else ""))
+    T, B, D = x_.shape
+    if W_hh_.ndim != 2 or W_hh_.shape[1] < 1 or W_hh_.shape[0] != 4 * W_hh_.shape[1]:
+        raise ValueError(f"W_hh must have shape (4H, H) with H >= 1 (gates i, f, g, o), got {W_hh_.shape}")
+    H = W_hh_.shape[1]
+    why = f" (T, B, D = {T}, {B}, {D} from x of shape {x_.shape}; H = {H} from W_hh of shape {W_hh_.shape})"
+    want = {"x": (T, B, D), "h0": (B, H), "c0": (B, H), "W_ih": (4 * H, D), "W_hh": (4 * H, H),
+            "b_ih": (4 * H,), "b_hh": (4 * H,)}
+    dtype = _float_dtype(arrays)
+    out = []
+    for name, a in zip(names, arrays):
+        if a.shape != want[name]:
+            raise ValueError(f"{name} must have shape {want[name]}{why}, got {a.shape}")
+        copy = name in ("x", "W_ih", "W_hh")
+        out.append(numpy.array(a, dtype=dtype, order="C") if copy else numpy.ascontiguousarray(a, dtype=dtype))
+    return out
 
 
 def lstm_forward(x, h0, c0, W_ih, W_hh, b_ih, b_hh):
     r"""One LSTM layer over a sequence, as torch.nn.LSTM computes it; returns ``(hs, cache)``.
 
     ``cache`` holds what :func:`lstm_backward` and :func:`lstm_cell_jacobian` need (the activated gates,
-    the cell states and tanh of them). Like torch's autograd graph it is consumed by one backward pass.
+    the cell states and tanh of them, and its own copies of x, W_ih and W_hh, so that changing the inputs
+    in place afterwards cannot change the gradients). Like torch's autograd graph it is consumed by one
+    backward pass. hs is a read-only view of the cached states: copy it to modify it.
     float32 inputs stay float32; any other mix is computed in float64.
 
     Formulas (LaTeX printed from the SymPy expressions)::
@@ -42,23 +78,10 @@ def lstm_forward(x, h0, c0, W_ih, W_hh, b_ih, b_hh):
         h_t: o tc
         sigma: \sigma\left(z\right) = \frac{\tanh\left(\frac{z}{2}\right)}{2} + \frac{1}{2}
     """
-    arrays = [numpy.asarray(a) for a in (x, h0, c0, W_ih, W_hh, b_ih, b_hh)]
-    dtype = _float_dtype(arrays)
-    x, h0, c0, W_ih, W_hh, b_ih, b_hh = (numpy.ascontiguousarray(a, dtype=dtype) for a in arrays)
-    if x.ndim != 3 or min(x.shape) < 1:
-        raise ValueError(f"x must have shape (T, B, D) with T, B, D >= 1, got {x.shape}")
+    x, h0, c0, W_ih, W_hh, b_ih, b_hh = _check_forward(x, h0, c0, W_ih, W_hh, b_ih, b_hh)
     T, B, D = x.shape
-    if W_hh.ndim != 2 or W_hh.shape[1] < 1 or W_hh.shape[0] != 4 * W_hh.shape[1]:
-        raise ValueError(f"W_hh must have shape (4H, H) with H >= 1 (gates i, f, g, o), got {W_hh.shape}")
     H = W_hh.shape[1]
-    if W_ih.shape != (4 * H, D):
-        _shape_error("W_ih", W_ih.shape, (4 * H, D))
-    for name, b in (("b_ih", b_ih), ("b_hh", b_hh)):
-        if b.shape != (4 * H,):
-            _shape_error(name, b.shape, (4 * H,))
-    for name, s in (("h0", h0), ("c0", c0)):
-        if s.shape != (B, H):
-            _shape_error(name, s.shape, (B, H))
+    dtype = x.dtype
     # sigma(z) = (1 + tanh(z/2))/2: halving the rows of the sigmoid gates (i, f, o) lets one tanh call
     # activate all four gates in place, and tanh never overflows.
     scale = numpy.ones((4 * H, 1), dtype=dtype)
@@ -133,9 +156,9 @@ def lstm_backward(dhs, cache):
     x, W_ih, W_hh, G, C, TC, Hs = (cache[k] for k in ("x", "W_ih", "W_hh", "G", "C", "TC", "Hs"))
     T, B, D = x.shape
     H = W_hh.shape[1]
-    dhs = numpy.asarray(dhs)
+    dhs = _real_array(dhs, "dhs")
     if dhs.shape != (T, B, H):
-        _shape_error("dhs", dhs.shape, (T, B, H))
+        raise ValueError(f"dhs must have shape (T, B, H) = {(T, B, H)} (the shape of hs), got {dhs.shape}")
     dhs = numpy.ascontiguousarray(dhs, dtype=G.dtype)
     cache["consumed"] = True
     dh = numpy.zeros((B, H), dtype=G.dtype)  # dE/dh_t arriving from step t + 1

@@ -20,7 +20,7 @@ __all__ = ["soft_argmax", "soft_argmax_grad"]
 _BLOCK_BYTES = 262144  # bytes per row block
 
 
-def soft_argmax(x, t=1.0, axis=-1, start=1):
+def soft_argmax(x, axis=-1, *, t=1.0, start=1):
     r"""The soft-argmax S_t(x) = Σ_i i·softmax(t·x)_i along ``axis``, indices i counted from ``start`` (1 as
     in the seed, 0 for Python positions). Shifted by the row maximum, so |t·x| of 1e4 stays finite;
     float32/float64 are preserved (other input becomes float64). Returns x's shape without ``axis``.
@@ -53,11 +53,11 @@ def soft_argmax(x, t=1.0, axis=-1, start=1):
     return result[()] if result.ndim == 0 else result
 
 
-def soft_argmax_grad(x, t=1.0, axis=-1, start=1):
+def soft_argmax_grad(x, axis=-1, *, t=1.0, start=1):
     r"""∂S_t/∂x_j = t·s_j·(j − S_t) with s = softmax(t·x) along ``axis`` — the gradient of ``soft_argmax(x,
-    t, axis, start)``, same shape and dtype as x. The entry at each row's argmax is set to minus the
-    sum of the others (the gradient sums to zero), which keeps it accurate when softmax(t·x) is
-    nearly one-hot.
+    axis, t=t, start=start)``, same shape and dtype as x. The entry at each row's argmax is set to
+    minus the sum of the others (the gradient sums to zero), which keeps it accurate when
+    softmax(t·x) is nearly one-hot.
 
     Formula (LaTeX printed from the SymPy expression)::
 
@@ -94,11 +94,14 @@ def soft_argmax_grad(x, t=1.0, axis=-1, start=1):
 def _axis_and_start(x, axis, start):
     if x.ndim == 0:
         raise ValueError("x must have at least one dimension: the soft-argmax is taken along an axis")
-    try:
-        axis = operator.index(axis)
-        start = operator.index(start)
-    except TypeError:
-        raise ValueError(f"axis and start must be integers, got axis={axis!r}, start={start!r}") from None
+    for name, value in (("axis", axis), ("start", start)):
+        if isinstance(value, (bool, numpy.bool_)):
+            raise ValueError(f"{name} must be an integer, got {value!r}")
+        try:
+            operator.index(value)
+        except TypeError:
+            raise ValueError(f"{name} must be an integer, got {value!r}") from None
+    axis, start = operator.index(axis), operator.index(start)
     if not -x.ndim <= axis < x.ndim:
         raise ValueError(f"axis {axis} is out of range for x with {x.ndim} dimension(s)")
     axis %= x.ndim
@@ -107,27 +110,38 @@ def _axis_and_start(x, axis, start):
     return axis, start
 
 
-def _rows(x, axis):
-    """x with ``axis`` moved last, as C-contiguous rows (a view when it already is), and that shape."""
-    moved = numpy.moveaxis(x, axis, -1)
-    return numpy.ascontiguousarray(moved).reshape(-1, moved.shape[-1]), moved.shape
-
-
 def _check_finite(m):
     if not numpy.all(numpy.isfinite(m)):
         raise ValueError("x holds NaN or +inf along the axis, or a row that is all -inf: the soft-argmax is "
                          "undefined there (single -inf entries are fine: they get weight 0)")
 
 
-def _as_float(x):
-    """float32 and float64 arrays pass through (dtype preserved); anything else becomes float64."""
-    x = numpy.asarray(x)
-    if x.dtype != numpy.float32 and x.dtype != numpy.float64:
-        x = x.astype(numpy.float64)
-    return x
+def _rows(x, axis):
+    """x with ``axis`` moved last, as C-contiguous rows (a view when it already is), and that shape."""
+    moved = numpy.moveaxis(x, axis, -1)
+    # reshape(-1, n) cannot infer the row count when n is 0; math.prod of () is 1 (a vector is one row)
+    return numpy.ascontiguousarray(moved).reshape(math.prod(moved.shape[:-1]), moved.shape[-1]), moved.shape
+
+
+def _as_float(x, name="x"):
+    """x as an array of real numbers: float32 and float64 pass through (dtype preserved), bool and integer
+    arrays become float64; anything else (complex, object, strings, None, a ragged list) is a ValueError."""
+    try:
+        array = numpy.asarray(x)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{name} must be an array of real numbers, got {type(x).__name__} ({error})") from None
+    if array.dtype.kind not in "biuf":
+        what = "complex numbers" if array.dtype.kind == "c" else f"dtype {array.dtype}"
+        raise ValueError(f"{name} must hold real numbers, got {what}" + (f" ({x!r})" if array.ndim == 0 else ""))
+    if array.dtype != numpy.float32 and array.dtype != numpy.float64:
+        array = array.astype(numpy.float64)
+    return array
 
 
 def _positive_temperature(t):
+    """t as a float; a bool, a string, an array or a complex, zero, negative, infinite or NaN t is a ValueError."""
+    if isinstance(t, (bool, numpy.bool_)) or not isinstance(t, (int, float, numpy.integer, numpy.floating)):
+        raise ValueError(f"temperature t must be a positive finite real number, got {t!r}")
     t = float(t)
     if not (math.isfinite(t) and t > 0):
         raise ValueError(f"temperature t must be positive and finite, got {t!r}")
