@@ -7,6 +7,11 @@ Each function works on row blocks of about 256 KiB (the reduction axis moved las
 passes over a block stay in cache. The statements inside the block loop are printed from the
 SymPy expressions of the derivation by an in-place emitter (``numpy.<ufunc>(..., out=buffer)``); the
 helpers at the end validate the arguments.
+
+Bad input raises ``ValueError`` naming the argument: complex, object or string arrays, None, a ragged list,
+a scalar, an empty axis (there is no argmax), a temperature that is not a positive finite real number, a
+non-integer axis or start. A row holding NaN or +inf, or only -inf, gives NaN (single -inf entries are
+masked positions with weight 0); empty other axes give empty results.
 """
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ import numpy
 __all__ = ["soft_argmax", "soft_argmax_grad"]
 
 _BLOCK_BYTES = 262144  # bytes per row block
+_FLOAT32_NORMAL = (float(numpy.finfo(numpy.float32).tiny), float(numpy.finfo(numpy.float32).max))
 
 
 def soft_argmax(x, axis=-1, *, t=1.0, start=1):
@@ -32,23 +38,29 @@ def soft_argmax(x, axis=-1, *, t=1.0, start=1):
     x = _as_float(x)
     t = _positive_temperature(t)
     axis, start = _axis_and_start(x, axis, start)
+    if x.dtype == numpy.float32 and not _FLOAT32_NORMAL[0] <= t <= _FLOAT32_NORMAL[1]:
+        # t has no normal float32 value (the loop would multiply by inf, 0 or a rounded t): work in float64
+        with numpy.errstate(over="ignore"):  # a value beyond the float32 range is inf in float32
+            return soft_argmax(x.astype(numpy.float64), axis, t=t, start=start).astype(numpy.float32)
     x2, shape = _rows(x, axis)
     rows, n = x2.shape
     j = numpy.arange(start, start + n, dtype=x2.dtype)
     step = max(1, _BLOCK_BYTES // (n * x2.itemsize))
     result = numpy.empty(rows, dtype=x2.dtype)
     buffer = numpy.empty((min(step, rows), n), dtype=x2.dtype)
-    for r0 in range(0, rows, step):
-        xb = x2[r0:r0 + step]
-        work = buffer[:xb.shape[0]]
-        m = numpy.max(xb, axis=-1, keepdims=True)
-        _check_finite(m)
-        numpy.subtract(xb, m, out=work)
-        numpy.multiply(work, t, out=work)
-        numpy.exp(work, out=work)
-        z = numpy.sum(work, axis=-1, keepdims=True)
-        S = numpy.matmul(work, j)[:, None]/z
-        result[r0:r0 + step] = S[:, 0]
+    # t (x - m) may overflow to -inf and exp underflow to 0 (far or masked entries): exact limits, not errors.
+    # A row holding NaN or +inf, or only -inf, has x - m = NaN somewhere and comes out NaN, as softmax does.
+    with numpy.errstate(over="ignore", under="ignore"):
+        for r0 in range(0, rows, step):
+            xb = x2[r0:r0 + step]
+            work = buffer[:xb.shape[0]]
+            m = numpy.max(xb, axis=-1, keepdims=True)
+            numpy.subtract(xb, m, out=work)
+            numpy.multiply(work, t, out=work)
+            numpy.exp(work, out=work)
+            z = numpy.sum(work, axis=-1, keepdims=True)
+            S = numpy.matmul(work, j)[:, None]/z
+            result[r0:r0 + step] = S[:, 0]
     result = result.reshape(shape[:-1])
     return result[()] if result.ndim == 0 else result
 
@@ -66,28 +78,36 @@ def soft_argmax_grad(x, axis=-1, *, t=1.0, start=1):
     x = _as_float(x)
     t = _positive_temperature(t)
     axis, start = _axis_and_start(x, axis, start)
+    if x.dtype == numpy.float32 and not _FLOAT32_NORMAL[0] <= t <= _FLOAT32_NORMAL[1]:
+        # t has no normal float32 value (the loop would multiply by inf, 0 or a rounded t): work in float64
+        with numpy.errstate(over="ignore"):  # a value beyond the float32 range is inf in float32
+            return soft_argmax_grad(x.astype(numpy.float64), axis, t=t, start=start).astype(numpy.float32)
     x2, shape = _rows(x, axis)
     rows, n = x2.shape
     j = numpy.arange(start, start + n, dtype=x2.dtype)
     step = max(1, _BLOCK_BYTES // (n * x2.itemsize))
     result = numpy.empty_like(x2)
-    for r0 in range(0, rows, step):
-        xb = x2[r0:r0 + step]
-        out = result[r0:r0 + step]
-        k = numpy.argmax(xb, axis=-1, keepdims=True)
-        m = numpy.take_along_axis(xb, k, axis=-1)
-        _check_finite(m)
-        numpy.subtract(xb, m, out=out)
-        numpy.multiply(out, t, out=out)
-        numpy.exp(out, out=out)
-        z = numpy.sum(out, axis=-1, keepdims=True)
-        S = numpy.matmul(out, j)[:, None]/z
-        numpy.multiply(out, t/z, out=out)
-        numpy.multiply(out, -S + j, out=out)
-        # at k = argmax, j - S cancels when softmax(t x) is nearly one-hot; the gradient sums to zero,
-        # so that entry is minus the sum of the others instead (the checked "gradient sums to zero" steps)
-        numpy.put_along_axis(out, k, 0, axis=-1)
-        numpy.put_along_axis(out, k, -numpy.sum(out, axis=-1, keepdims=True), axis=-1)
+    # t (x - m) may overflow to -inf and exp underflow to 0 (far or masked entries): exact limits, not errors.
+    # A row holding NaN or +inf, or only -inf, has x - m = NaN somewhere and comes out NaN, as softmax does.
+    with numpy.errstate(over="ignore", under="ignore"):
+        for r0 in range(0, rows, step):
+            xb = x2[r0:r0 + step]
+            out = result[r0:r0 + step]
+            k = numpy.argmax(xb, axis=-1, keepdims=True)
+            m = numpy.take_along_axis(xb, k, axis=-1)
+            numpy.subtract(xb, m, out=out)
+            numpy.multiply(out, t, out=out)
+            numpy.exp(out, out=out)
+            z = numpy.sum(out, axis=-1, keepdims=True)
+            S = numpy.matmul(out, j)[:, None]/z
+            numpy.multiply(out, t/z, out=out)
+            numpy.multiply(out, -S + j, out=out)
+            # at k = argmax, j - S cancels when softmax(t x) is nearly one-hot; the gradient sums to zero,
+            # so that entry is minus the sum of the others instead (the checked "gradient sums to zero" steps)
+            numpy.put_along_axis(out, k, 0, axis=-1)
+            rest = -numpy.sum(out, axis=-1, keepdims=True)
+            rest[~numpy.isfinite(m)] = numpy.nan  # a NaN row stays NaN even with no other entry (n = 1)
+            numpy.put_along_axis(out, k, rest, axis=-1)
     return numpy.moveaxis(result.reshape(shape), -1, axis)
 
 
@@ -109,11 +129,6 @@ def _axis_and_start(x, axis, start):
         raise ValueError(f"axis {axis} of x is empty (shape {x.shape}): there is no argmax")
     return axis, start
 
-
-def _check_finite(m):
-    if not numpy.all(numpy.isfinite(m)):
-        raise ValueError("x holds NaN or +inf along the axis, or a row that is all -inf: the soft-argmax is "
-                         "undefined there (single -inf entries are fine: they get weight 0)")
 
 
 def _rows(x, axis):

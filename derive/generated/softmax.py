@@ -24,6 +24,7 @@ import numpy
 __all__ = ["logsumexp", "softmax", "max_subgradient"]
 
 _BLOCK_BYTES = 262144  # bytes per row block
+_FLOAT32_NORMAL = (float(numpy.finfo(numpy.float32).tiny), float(numpy.finfo(numpy.float32).max))
 
 
 def logsumexp(x, axis=-1, *, t=1.0):
@@ -50,6 +51,10 @@ def logsumexp(x, axis=-1, *, t=1.0):
     """
     x = _as_float(x)
     t = _positive_temperature(t)
+    if x.dtype == numpy.float32 and not _FLOAT32_NORMAL[0] <= t <= _FLOAT32_NORMAL[1]:
+        # t has no normal float32 value (the loop would multiply by inf, 0 or a rounded t): work in float64
+        with numpy.errstate(over="ignore"):  # a value beyond the float32 range is inf in float32
+            return logsumexp(x.astype(numpy.float64), axis, t=t).astype(numpy.float32)
     axis = _reduction_axis(x, axis)
     x2, shape = _rows(x.reshape(x.shape or (1,)), axis)
     rows, n = x2.shape
@@ -109,6 +114,10 @@ def softmax(x, axis=-1, *, t=1.0):
     """
     x = _as_float(x)
     t = _positive_temperature(t)
+    if x.dtype == numpy.float32 and not _FLOAT32_NORMAL[0] <= t <= _FLOAT32_NORMAL[1]:
+        # t has no normal float32 value (the loop would multiply by inf, 0 or a rounded t): work in float64
+        with numpy.errstate(over="ignore"):  # a value beyond the float32 range is inf in float32
+            return softmax(x.astype(numpy.float64), axis, t=t).astype(numpy.float32)
     axis = _reduction_axis(x, axis)
     x2, shape = _rows(x.reshape(x.shape or (1,)), axis)
     rows, n = x2.shape
