@@ -69,7 +69,7 @@ def mp_gradient_fd(x, t, start=1, dps=60):
 @pytest.mark.parametrize("start", STARTS)
 def test_value_matches_scipy(rng, shape, axis, t, start):
     x = rng.normal(scale=3.0, size=shape)
-    got = gen.soft_argmax(x, t, axis, start)
+    got = gen.soft_argmax(x, axis, t=t, start=start)
     ref = ref_value(x, t, axis, start)
     assert np.shape(got) == ref.shape
     np.testing.assert_allclose(got, ref, rtol=1e-13, atol=1e-13 * x.shape[axis])
@@ -80,7 +80,7 @@ def test_value_matches_scipy(rng, shape, axis, t, start):
 def test_gradient_matches_central_differences_of_scipy_value(rng, shape, axis, t):
     x = rng.normal(scale=2.0, size=shape)
     w = rng.normal(size=ref_value(x, t, axis, 1).shape)  # random weights: d/dx Σ w·S_t
-    grad = gen.soft_argmax_grad(x, t, axis)
+    grad = gen.soft_argmax_grad(x, axis, t=t)
     h = 1e-6
     fd = np.empty_like(x)
     for idx in np.ndindex(x.shape):
@@ -105,13 +105,13 @@ def test_gradient_matches_torch_autograd_float64(rng, shape, axis, t, start):
     s_t = (torch.softmax(t * xt, dim=axis) * idx).sum(dim=axis)
     w = rng.normal(size=tuple(s_t.shape))
     (s_t * torch.as_tensor(w)).sum().backward()
-    ours = np.expand_dims(w, axis) * gen.soft_argmax_grad(x, t, axis, start)
+    ours = np.expand_dims(w, axis) * gen.soft_argmax_grad(x, axis, t=t, start=start)
     ref = xt.grad.numpy()
     assert ours.shape == ref.shape
     # relative to the largest entry: in nearly one-hot rows autograd's own entry at the argmax loses digits
     # to the cancellation in j − S_t (ours does not; see the high-precision test below)
     assert np.max(np.abs(ours - ref)) <= 1e-10 * np.max(np.abs(ref))
-    np.testing.assert_allclose(gen.soft_argmax(x, t, axis, start), s_t.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(gen.soft_argmax(x, axis, t=t, start=start), s_t.detach().numpy(), rtol=1e-12)
 
 
 CASES_MP = [
@@ -133,14 +133,14 @@ CASES_MP = [
 def test_gradient_matches_high_precision_differences(x, t, start):
     """Per row, relative to the row's largest entry, even where softmax(t·x) is one-hot to 1e-300."""
     ref = mp_gradient_fd(x, t, start, dps=450)
-    got = gen.soft_argmax_grad(np.array(x), t, start=start)
+    got = gen.soft_argmax_grad(np.array(x), t=t, start=start)
     scale = max(abs(v) for v in ref)
     if scale < mpmath.mpf("1e-300"):  # below float64's range: zero is the best answer
         assert np.all(np.abs(got) < 1e-300)
         return
     err = max(abs(mpmath.mpf(float(g)) - r) for g, r in zip(got, ref)) / scale
     assert err <= 1e-12, (err, got, ref)
-    value = gen.soft_argmax(np.array(x), t, start=start)
+    value = gen.soft_argmax(np.array(x), t=t, start=start)
     assert abs(mpmath.mpf(float(value)) - mp_value(x, t, start, dps=450)) <= 1e-14 * max(1, abs(value))
 
 
@@ -151,8 +151,8 @@ def test_gradient_matches_high_precision_differences(x, t, start):
 def test_tie_of_two_is_exact(t):
     # x1 = x2: s = (1/2, 1/2), S = 3/2, gradient t·s_j·(j − S) = (−t/4, t/4) exactly
     x = np.array([[0.7, 0.7], [-4.0, -4.0]])
-    np.testing.assert_allclose(gen.soft_argmax(x, t), [1.5, 1.5], rtol=1e-15)
-    np.testing.assert_allclose(gen.soft_argmax_grad(x, t), [[-t / 4, t / 4]] * 2, rtol=1e-14)
+    np.testing.assert_allclose(gen.soft_argmax(x, t=t), [1.5, 1.5], rtol=1e-15)
+    np.testing.assert_allclose(gen.soft_argmax_grad(x, t=t), [[-t / 4, t / 4]] * 2, rtol=1e-14)
 
 
 @pytest.mark.parametrize("t", [0.5, 2.0, 40.0])
@@ -161,8 +161,8 @@ def test_tie_at_the_ends_gives_the_middle_index(t):
     # with a = 1/(2 + e^{−2t}) the gradient is (−t·a, 0, t·a)
     x = np.array([2.0, 0.0, 2.0])
     a = 1 / (2 + np.exp(-2 * t))
-    np.testing.assert_allclose(gen.soft_argmax(x, t), 2.0, rtol=1e-15)
-    np.testing.assert_allclose(gen.soft_argmax_grad(x, t), [-t * a, 0.0, t * a], rtol=1e-13, atol=1e-13 * t)
+    np.testing.assert_allclose(gen.soft_argmax(x, t=t), 2.0, rtol=1e-15)
+    np.testing.assert_allclose(gen.soft_argmax_grad(x, t=t), [-t * a, 0.0, t * a], rtol=1e-13, atol=1e-13 * t)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -173,8 +173,8 @@ def test_stable_for_large_t_times_x(rng, dtype, scale, t):
     x[:, 3] = scale  # a tie at the top in every row
     x[0] = scale  # a row that is all tied
     with np.errstate(over="raise", invalid="raise", divide="raise"):
-        v = gen.soft_argmax(x, t)
-        g = gen.soft_argmax_grad(x, t)
+        v = gen.soft_argmax(x, t=t)
+        g = gen.soft_argmax_grad(x, t=t)
     assert v.dtype == dtype and g.dtype == dtype
     assert np.all(np.isfinite(v)) and np.all(np.isfinite(g))
     x64 = x.astype(np.float64)
@@ -187,9 +187,9 @@ def test_stable_for_large_t_times_x(rng, dtype, scale, t):
 def test_float32_preserved_and_close_to_float64(rng, shape, axis):
     x = rng.normal(scale=2.0, size=shape)
     x32 = x.astype(np.float32)
-    v32, g32 = gen.soft_argmax(x32, 1.3, axis), gen.soft_argmax_grad(x32, 1.3, axis)
+    v32, g32 = gen.soft_argmax(x32, axis, t=1.3), gen.soft_argmax_grad(x32, axis, t=1.3)
     assert np.asarray(v32).dtype == np.float32 and g32.dtype == np.float32
-    v64, g64 = gen.soft_argmax(x32.astype(np.float64), 1.3, axis), gen.soft_argmax_grad(x32.astype(np.float64), 1.3, axis)
+    v64, g64 = gen.soft_argmax(x32.astype(np.float64), axis, t=1.3), gen.soft_argmax_grad(x32.astype(np.float64), axis, t=1.3)
     np.testing.assert_allclose(v32, v64, rtol=2e-6)
     assert rowwise_rel_error(g32.astype(np.float64), g64, axis) <= 1e-5
 
@@ -203,12 +203,12 @@ def test_other_input_types_become_float64():
 def test_non_contiguous_views_and_large_batches(rng):
     base = rng.normal(size=(40, 3000))
     x = base[::3, ::-2]  # strided, reversed view; rows longer than one block
-    np.testing.assert_allclose(gen.soft_argmax(x, 2.0), ref_value(np.ascontiguousarray(x), 2.0, -1, 1), rtol=1e-12)
-    g = gen.soft_argmax_grad(x.T, 2.0, axis=0)
+    np.testing.assert_allclose(gen.soft_argmax(x, t=2.0), ref_value(np.ascontiguousarray(x), 2.0, -1, 1), rtol=1e-12)
+    g = gen.soft_argmax_grad(x.T, 0, t=2.0)
     assert g.shape == x.T.shape
-    np.testing.assert_allclose(g.T, gen.soft_argmax_grad(np.ascontiguousarray(x), 2.0), rtol=1e-14, atol=0)
+    np.testing.assert_allclose(g.T, gen.soft_argmax_grad(np.ascontiguousarray(x), t=2.0), rtol=1e-14, atol=0)
     many = rng.normal(size=(20000, 3))  # many short rows: several blocks of many rows
-    np.testing.assert_allclose(gen.soft_argmax(many, 0.7), ref_value(many, 0.7, -1, 1), rtol=1e-13)
+    np.testing.assert_allclose(gen.soft_argmax(many, t=0.7), ref_value(many, 0.7, -1, 1), rtol=1e-13)
 
 
 def test_empty_batch_keeps_shape():
@@ -224,18 +224,18 @@ def test_empty_batch_keeps_shape():
 def test_gradient_properties(rng, shape, axis):
     x = rng.normal(scale=2.0, size=shape)
     t = 1.7
-    g = gen.soft_argmax_grad(x, t, axis)
+    g = gen.soft_argmax_grad(x, axis, t=t)
     n = shape[axis]
     # shift invariance: the gradient sums to zero, and S_t(x + c) = S_t(x)
     assert np.all(np.abs(g.sum(axis=axis)) <= 1e-13 * np.maximum(np.abs(g).sum(axis=axis), 1e-300))
-    np.testing.assert_allclose(gen.soft_argmax(x + 3.25, t, axis), gen.soft_argmax(x, t, axis), rtol=1e-13)
+    np.testing.assert_allclose(gen.soft_argmax(x + 3.25, axis, t=t), gen.soft_argmax(x, axis, t=t), rtol=1e-13)
     # S_t(x) = S_1(t·x), so ∇S_t(x) = t·∇S_1(t·x)
-    np.testing.assert_allclose(g, t * gen.soft_argmax_grad(t * x, 1.0, axis), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(g, t * gen.soft_argmax_grad(t * x, axis, t=1.0), rtol=1e-12, atol=1e-15)
     # counting from another start shifts S_t and leaves the gradient unchanged
-    np.testing.assert_allclose(gen.soft_argmax(x, t, axis, 0), gen.soft_argmax(x, t, axis, 1) - 1, rtol=1e-13, atol=1e-14)
-    np.testing.assert_allclose(gen.soft_argmax_grad(x, t, axis, 7), g, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(gen.soft_argmax(x, axis, t=t, start=0), gen.soft_argmax(x, axis, t=t, start=1) - 1, rtol=1e-13, atol=1e-14)
+    np.testing.assert_allclose(gen.soft_argmax_grad(x, axis, t=t, start=7), g, rtol=1e-12, atol=1e-15)
     # S_t is a weighted mean of the indices
-    v = gen.soft_argmax(x, t, axis)
+    v = gen.soft_argmax(x, axis, t=t)
     assert np.all((v >= 1) & (v <= n))
 
 
@@ -243,8 +243,8 @@ def test_limit_is_argmax_and_gradient_vanishes(rng):
     x = rng.normal(size=(50, 6))
     gap = np.sort(x, axis=1)[:, -1] - np.sort(x, axis=1)[:, -2]
     t = 50.0 / gap.min()
-    np.testing.assert_allclose(gen.soft_argmax(x, t), np.argmax(x, axis=1) + 1, rtol=0, atol=1e-15 * 6 + 20 * np.exp(-50))
-    assert np.max(np.abs(gen.soft_argmax_grad(x, t))) <= t * 5 * 16 / 2 * np.exp(-50)
+    np.testing.assert_allclose(gen.soft_argmax(x, t=t), np.argmax(x, axis=1) + 1, rtol=0, atol=1e-15 * 6 + 20 * np.exp(-50))
+    assert np.max(np.abs(gen.soft_argmax_grad(x, t=t))) <= t * 5 * 16 / 2 * np.exp(-50)
 
 
 def test_the_seeds_gradient_formula_is_not_the_gradient(rng):
@@ -275,26 +275,34 @@ def test_the_seeds_gradient_formula_is_not_the_gradient(rng):
     ({"x": np.ones((3, 0))}, "empty"),
     ({"x": np.ones((3, 4)), "axis": 2}, "out of range"),
     ({"x": np.ones((3, 4)), "axis": -3}, "out of range"),
-    ({"x": np.ones((3, 4)), "axis": 1.0}, "integers"),
-    ({"x": np.ones(3), "start": 0.5}, "integers"),
-    ({"x": np.array([0.0, np.nan, 1.0])}, "NaN"),
-    ({"x": np.array([[0.0, 1.0], [np.inf, 1.0]])}, "NaN or \\+inf"),
-    ({"x": np.array([-np.inf, -np.inf])}, "all -inf"),
+    ({"x": np.ones((3, 4)), "axis": 1.0}, "axis must be an integer"),
+    ({"x": np.ones(3), "start": 0.5}, "start must be an integer"),
+    ({"x": np.ones(3) + 1j}, "complex"),
+    ({"x": None}, "real numbers"),
 ])
 def test_bad_input_raises_value_error(fn, kwargs, match):
     with pytest.raises(ValueError, match=match):
         fn(**kwargs)
 
 
+@pytest.mark.parametrize("fn", [gen.soft_argmax, gen.soft_argmax_grad])
+def test_nan_inf_and_all_minus_inf_rows_are_nan_and_leave_the_others_alone(fn):
+    x = np.array([[0.0, np.nan, 1.0], [0.0, np.inf, 1.0], [-np.inf] * 3, [0.3, -1.0, 2.0]])
+    with np.errstate(invalid="ignore"):
+        got = fn(x, t=1.7)
+    assert np.all(np.isnan(got[:3]))
+    np.testing.assert_array_equal(got[3], fn(x[3], t=1.7))
+
+
 def test_minus_infinity_entries_are_masked():
     x = np.array([-np.inf, 0.5, 1.0, -np.inf])
     with np.errstate(invalid="raise"):
-        g = gen.soft_argmax_grad(x, 2.0)
-        v = gen.soft_argmax(x, 2.0)
+        g = gen.soft_argmax_grad(x, t=2.0)
+        v = gen.soft_argmax(x, t=2.0)
     ref = ref_value(np.array([0.5, 1.0]), 2.0, -1, 2)
     np.testing.assert_allclose(v, ref, rtol=1e-14)
     assert g[0] == 0 and g[3] == 0
-    np.testing.assert_allclose(g[1:3], gen.soft_argmax_grad(np.array([0.5, 1.0]), 2.0), rtol=1e-14)
+    np.testing.assert_allclose(g[1:3], gen.soft_argmax_grad(np.array([0.5, 1.0]), t=2.0), rtol=1e-14)
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ def test_list_show_and_claims():
     out = run_derive("show", "max-logsumexp", "--latex")
     assert out.returncode == 0 and r"\operatorname{softmax}" in out.stdout
     out = run_derive("show", "max-logsumexp", "--code")
-    assert out.returncode == 0 and "def softmax(x, t=1.0, axis=-1):" in out.stdout
+    assert out.returncode == 0 and "def softmax(x, axis=-1, *, t=1.0):" in out.stdout
     out = run_derive("claims", "--json")
     assert out.returncode == 0
     claims = json.loads(out.stdout)

@@ -47,11 +47,11 @@ def main(argv: list[str]) -> int:
             s.backward(torch.ones_like(s))
             return leaf.grad
 
-        ours, ref = soft_argmax_grad(x, t), torch_grad().numpy()  # warm-up and a sanity check
+        ours, ref = soft_argmax_grad(x, t=t), torch_grad().numpy()  # warm-up and a sanity check
         agree = float(np.max(np.abs(ours - ref)) / np.max(np.abs(ref)))
         times = {"derive": [], "torch": []}
         for _ in range(repeats):
-            for name, fn in (("derive", lambda: soft_argmax_grad(x, t)), ("torch", torch_grad)):
+            for name, fn in (("derive", lambda: soft_argmax_grad(x, t=t)), ("torch", torch_grad)):
                 start = time.perf_counter()
                 fn()
                 times[name].append(time.perf_counter() - start)

@@ -324,8 +324,8 @@ def verify_soft_argmax() -> list[VerifyRow]:
     for n in (1, 2, 5, 9):
         for tt in (0.3, 1.0, 6.0):
             x = rng.normal(scale=2, size=(3, n))
-            v = gen.soft_argmax(x, tt)
-            g = gen.soft_argmax_grad(x, tt)
+            v = gen.soft_argmax(x, t=tt)
+            g = gen.soft_argmax_grad(x, t=tt)
             for r in range(3):
                 xr = [mpmath.mpf(float(a)) for a in x[r]]
                 with mpmath.workdps(50):
@@ -333,20 +333,20 @@ def verify_soft_argmax() -> list[VerifyRow]:
                     gref = gradient(xr, tt)
                 worst_v = max(worst_v, float(abs(ref - v[r]) / abs(ref)))
                 worst_g = max(worst_g, relative_error(g[r], [float(a) for a in gref], floor=1e-300))
-                fd = central_difference(lambda row: gen.soft_argmax(row, tt), x[r])
+                fd = central_difference(lambda row: gen.soft_argmax(row, t=tt), x[r])
                 worst_fd = max(worst_fd, relative_error(fd, g[r]))
     # nearly one-hot rows: t·δ from 30 to 600, where j − S_t cancels at the argmax
     worst_peak = 0.0
     for tt in (30.0, 100.0, 600.0):
         x = np.array([[0.3, 1.0, -0.2, 0.1], [2.0, -1.0, 1.0, 0.5]])
-        g = gen.soft_argmax_grad(x, tt)
+        g = gen.soft_argmax_grad(x, t=tt)
         for r in range(2):
             with mpmath.workdps(60):
                 gref = gradient([mpmath.mpf(float(a)) for a in x[r]], tt)
             worst_peak = max(worst_peak, relative_error(g[r], [float(a) for a in gref], floor=0.0))
     big = np.array([[1e4, -1e4, 9999.5, 1e4 - 3], [-1e4, -1e4, -1e4, -1e4]])
     with np.errstate(over="raise", invalid="raise", divide="raise"):
-        stable = bool(np.all(np.isfinite(gen.soft_argmax(big, 1.0))) and np.all(np.isfinite(gen.soft_argmax_grad(big, 1.0))))
+        stable = bool(np.all(np.isfinite(gen.soft_argmax(big, t=1.0))) and np.all(np.isfinite(gen.soft_argmax_grad(big, t=1.0))))
     return [
         VerifyRow("soft_argmax", "mpmath 50 digits (relative)", worst_v, 1e-14),
         VerifyRow("soft_argmax_grad", "mpmath 50 digits (relative to the row's largest entry)", worst_g, 1e-13),

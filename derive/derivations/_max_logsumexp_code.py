@@ -5,32 +5,65 @@ differences) and the drawing of the two plots. Not a derivation itself (nothing 
 """
 from __future__ import annotations
 
+from functools import partial
+
 import mpmath
 import numpy as np
 import sympy as sp
 
 from ..functions import LSE, MaxSubgradient, MaxSubgradientEntry, Softmax, numeric_namespace
 from ..kit import central_difference, mp_softmax, relative_error, scalars
-from ..model import CodeFunction, CodeModule, VerifyRow
+from ..model import CodeFunction, CodeModule, Relation, VerifyRow
+from ..inplace import InplaceEmitter
+from ..printing import numpy_code
 from .max_logsumexp import smooth_max, softmax_column, t, xvec
+
+CODE_X, CODE_E, CODE_M, CODE_Z = (sp.Symbol(s, real=True) for s in ("xb", "e", "m", "z"))
+BLOCK_BYTES = 256 * 1024  # per row block: the passes over a block stay in L2
 
 
 # ----------------------------------------------------------------------------------------------------
 # code targets
 # ----------------------------------------------------------------------------------------------------
+def code_blocks() -> dict:
+    """The statements of one row block ``xb`` (the reduction axis last), before and after the template sums
+    z = Σ e along the row: e = exp(t·(xb − m)) with m the row maximum (shifted before the temperature
+    multiplies, so t·x never overflows where the result is finite), then the value m + log(z)/t or the
+    gradient e/z. Each is printed for any t and, with t = 1 substituted, without the multiplication."""
+    shifted = sp.exp(t * (CODE_X - CODE_M))
+    results = {"logsumexp": ("work", CODE_M + sp.log(CODE_Z) / t), "softmax": ("out", CODE_E / CODE_Z)}
+    blocks = {}
+    for name, (buffer, result) in results.items():
+        block = {"kind": "value" if name == "logsumexp" else "grad"}
+        for key, temperature in (("scaled", t), ("unit", sp.Integer(1))):
+            em = InplaceEmitter({CODE_X: "xb", CODE_E: buffer}, small={t, CODE_M, CODE_Z},
+                                printer=partial(numpy_code, axis="-1"))
+            post = result.subs(t, temperature)
+            block[key] = {"pre": em.emit(buffer, shifted.subs(t, temperature)),
+                          "post": [f"value = {numpy_code(post)}"] if name == "logsumexp" else em.emit(buffer, post)}
+        blocks[name] = block
+    return blocks
+
+
 def code_module() -> CodeModule:
     x = xvec
-    check_t = ["t = _positive_temperature(t)"]
+    prologue = ["x = _as_float(x)", "t = _positive_temperature(t)"]
+    x_j, j, n = sp.Symbol("x_j", real=True), sp.Symbol("j", integer=True), sp.Symbol("n", integer=True)
+    row_sum = sp.Sum(sp.exp(t * (x_j - CODE_M)), (j, 1, n))
+    block = [("e", sp.exp(t * (CODE_X - CODE_M)))]  # what the page lists; the loop is code_blocks()
     functions = [
         CodeFunction(
-            "logsumexp", "x, t=1.0, axis=-1",
-            "The smooth maximum (1/t)·LSE(t·x) along ``axis``, computed with the max shift so that |t·x| of "
-            "1e4 and beyond stays finite. ``t`` > 0; dtype float32/float64 is preserved (others → float64).",
-            LSE(t * x) / t, [("result", LSE(t * x) / t)], prologue=["x = _as_float(x)", *check_t]),
+            "logsumexp", "x, axis=-1, *, t=1.0",
+            "The smooth maximum (1/t)·LSE(t·x) along ``axis``, computed as m + log Σ exp(t·(x − m))/t with m the "
+            "maximum along the axis: shifted before the temperature multiplies, so no t·x overflows where the "
+            "result is finite.", Relation(LSE(t * x) / t, CODE_M + sp.log(row_sum) / t),
+            block + [("result", CODE_M + sp.log(CODE_Z) / t)], prologue=prologue),
         CodeFunction(
-            "softmax", "x, t=1.0, axis=-1",
-            "softmax(t·x) along ``axis``: the gradient of ``logsumexp(x, t, axis)`` with respect to x.",
-            Softmax(t * x), [("result", Softmax(t * x))], prologue=["x = _as_float(x)", *check_t]),
+            "softmax", "x, axis=-1, *, t=1.0",
+            "softmax(t·x) along ``axis``, computed as exp(t·(x − m)) / Σ exp(t·(x − m)) with m the maximum "
+            "along the axis: the gradient of ``logsumexp(x, axis, t=t)`` with respect to x.",
+            Relation(Softmax(t * x), sp.exp(t * (x - CODE_M)) / row_sum),
+            block + [("result", CODE_E / CODE_Z)], prologue=prologue),
         CodeFunction(
             "max_subgradient", "x, axis=-1",
             "The limit t → ∞ of softmax(t·x): one-hot of the argmax where the maximum is unique; at ties "
@@ -38,7 +71,8 @@ def code_module() -> CodeModule:
             MaxSubgradient(x), [("result", MaxSubgradient(x))], prologue=["x = _as_float(x)"]),
     ]
     return CodeModule("softmax", "Smooth maximum, its gradient, and the subgradient of max (A6.2 ①).",
-                      functions, verify=verify_softmax)
+                      functions, template="code/softmax.py.j2",
+                      context={"block": BLOCK_BYTES, "blocks": code_blocks()}, verify=verify_softmax)
 
 
 def verify_softmax() -> list[VerifyRow]:
@@ -52,8 +86,8 @@ def verify_softmax() -> list[VerifyRow]:
     for n in (1, 2, 5, 17):
         for tt in (0.3, 1.0, 7.0):
             x = rng.normal(scale=3, size=(4, n))
-            lse = gen.logsumexp(x, tt)
-            sm = gen.softmax(x, tt)
+            lse = gen.logsumexp(x, t=tt)
+            sm = gen.softmax(x, t=tt)
             for r in range(x.shape[0]):
                 xr = [mpmath.mpf(float(v)) for v in x[r]]
                 with mpmath.workdps(30):
@@ -62,14 +96,14 @@ def verify_softmax() -> list[VerifyRow]:
                     for k, ref_k in enumerate(mp_softmax(xr, tt)):
                         worst_sm = max(worst_sm, relative_error(sm[r, k], float(ref_k), floor=0.0))
             # the rows are independent, so the gradient of their sum is softmax row by row
-            fd = central_difference(lambda z: np.sum(gen.logsumexp(z, tt)), x, h=1e-5)
+            fd = central_difference(lambda z: np.sum(gen.logsumexp(z, t=tt)), x, h=1e-5)
             worst_fd = max(worst_fd, float(np.max(np.abs(fd - sm))))
     for x in ([1.0, 3.0, 3.0, -2.0], [5.0, 5.0, 5.0], [0.1, 0.2, 0.3]):
         got = gen.max_subgradient(np.array(x))
         ref = [float(MaxSubgradientEntry.numeric(k + 1, *x)) for k in range(len(x))]
         worst_sub = max(worst_sub, relative_error(got, ref))
     big = np.array([1e4, -1e4, 9999.5, 1e4 - 3])
-    stable = np.all(np.isfinite(gen.logsumexp(big, 100.0))) and np.all(np.isfinite(gen.softmax(big, 100.0)))
+    stable = np.all(np.isfinite(gen.logsumexp(big, t=100.0))) and np.all(np.isfinite(gen.softmax(big, t=100.0)))
     rows += [
         VerifyRow("logsumexp", "mpmath 30 digits", worst_lse, 1e-14),
         VerifyRow("softmax", "mpmath 30 digits (relative, per entry)", worst_sm, 1e-12),

@@ -423,15 +423,15 @@ def code_module() -> CodeModule:
     prologue = ["x = _as_float(x)", "t = _positive_temperature(t)", "axis, start = _axis_and_start(x, axis, start)"]
     functions = [
         CodeFunction(
-            "soft_argmax", "x, t=1.0, axis=-1, start=1",
+            "soft_argmax", "x, axis=-1, *, t=1.0, start=1",
             "The soft-argmax S_t(x) = Σ_i i·softmax(t·x)_i along ``axis``, indices i counted from ``start`` "
             "(1 as in the seed, 0 for Python positions). Shifted by the row maximum, so |t·x| of 1e4 stays "
             "finite; float32/float64 are preserved (other input becomes float64). Returns x's shape without "
             "``axis``.", formula_value, value, prologue=prologue, returns="result"),
         CodeFunction(
-            "soft_argmax_grad", "x, t=1.0, axis=-1, start=1",
+            "soft_argmax_grad", "x, axis=-1, *, t=1.0, start=1",
             "∂S_t/∂x_j = t·s_j·(j − S_t) with s = softmax(t·x) along ``axis`` — the gradient of "
-            "``soft_argmax(x, t, axis, start)``, same shape and dtype as x. The entry at each row's argmax is "
+            "``soft_argmax(x, axis, t=t, start=start)``, same shape and dtype as x. The entry at each row's argmax is "
             "set to minus the sum of the others (the gradient sums to zero), which keeps it accurate when "
             "softmax(t·x) is nearly one-hot.", formula_grad, grad, prologue=prologue, returns="result"),
     ]

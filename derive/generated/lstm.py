@@ -25,15 +25,51 @@ def _float_dtype(arrays):
     return numpy.dtype(numpy.float32) if dtype == numpy.float32 else numpy.dtype(numpy.float64)
 
 
-def _shape_error(name, got, want):
-    raise ValueError(f"{name} must have shape {want}, got {tuple(got)}")
+def _real_array(a, name):
+    try:
+        array = numpy.asarray(a)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{name} must be an array of real numbers, got {type(a).__name__} ({error})") from None
+    if array.dtype.kind not in "biuf":
+        what = "complex numbers" if array.dtype.kind == "c" else f"dtype {array.dtype}"
+        raise ValueError(f"{name} must hold real numbers, got {what}")
+    return array
+
+
+def _check_forward(x, h0, c0, W_ih, W_hh, b_ih, b_hh):
+    """The seven inputs, checked, in one float dtype, C-contiguous; W_ih and W_hh are always copies (the
+    cache keeps them for the backward pass, which must not see later in-place changes by the caller)."""
+    names = ("x", "h0", "c0", "W_ih", "W_hh", "b_ih", "b_hh")
+    arrays = [_real_array(a, name) for a, name in zip((x, h0, c0, W_ih, W_hh, b_ih, b_hh), names)]
+    x_, W_hh_ = arrays[0], arrays[4]
+    if x_.ndim != 3 or 0 in x_.shape:
+        empty = [f"{n} (axis {k})" for k, n in enumerate("TBD") if x_.ndim == 3 and x_.shape[k] == 0]
+        raise ValueError(f"x must have shape (T, B, D) with T, B, D >= 1, got {x_.shape}"
+                         + (f": {', '.join(empty)} is 0" if empty else ""))
+    T, B, D = x_.shape
+    if W_hh_.ndim != 2 or W_hh_.shape[1] < 1 or W_hh_.shape[0] != 4 * W_hh_.shape[1]:
+        raise ValueError(f"W_hh must have shape (4H, H) with H >= 1 (gates i, f, g, o), got {W_hh_.shape}")
+    H = W_hh_.shape[1]
+    why = f" (T, B, D = {T}, {B}, {D} from x of shape {x_.shape}; H = {H} from W_hh of shape {W_hh_.shape})"
+    want = {"x": (T, B, D), "h0": (B, H), "c0": (B, H), "W_ih": (4 * H, D), "W_hh": (4 * H, H),
+            "b_ih": (4 * H,), "b_hh": (4 * H,)}
+    dtype = _float_dtype(arrays)
+    out = []
+    for name, a in zip(names, arrays):
+        if a.shape != want[name]:
+            raise ValueError(f"{name} must have shape {want[name]}{why}, got {a.shape}")
+        copy = name in ("W_ih", "W_hh")  # x is copied by lstm_forward, with a column of ones
+        out.append(numpy.array(a, dtype=dtype, order="C") if copy else numpy.ascontiguousarray(a, dtype=dtype))
+    return out
 
 
 def lstm_forward(x, h0, c0, W_ih, W_hh, b_ih, b_hh):
     r"""One LSTM layer over a sequence, as torch.nn.LSTM computes it; returns ``(hs, cache)``.
 
     ``cache`` holds what :func:`lstm_backward` and :func:`lstm_cell_jacobian` need (the activated gates,
-    the cell states and tanh of them). Like torch's autograd graph it is consumed by one backward pass.
+    the cell states and tanh of them, and its own copies of x, W_ih and W_hh, so that changing the inputs
+    in place afterwards cannot change the gradients). Like torch's autograd graph it is consumed by one
+    backward pass. hs is a read-only view of the cached states: copy it to modify it.
     float32 inputs stay float32; any other mix is computed in float64.
 
     Formulas (LaTeX printed from the SymPy expressions)::
@@ -42,55 +78,50 @@ def lstm_forward(x, h0, c0, W_ih, W_hh, b_ih, b_hh):
         h_t: o tc
         sigma: \sigma\left(z\right) = \frac{\tanh\left(\frac{z}{2}\right)}{2} + \frac{1}{2}
     """
-    arrays = [numpy.asarray(a) for a in (x, h0, c0, W_ih, W_hh, b_ih, b_hh)]
-    dtype = _float_dtype(arrays)
-    x, h0, c0, W_ih, W_hh, b_ih, b_hh = (numpy.ascontiguousarray(a, dtype=dtype) for a in arrays)
-    if x.ndim != 3 or min(x.shape) < 1:
-        raise ValueError(f"x must have shape (T, B, D) with T, B, D >= 1, got {x.shape}")
+    x, h0, c0, W_ih, W_hh, b_ih, b_hh = _check_forward(x, h0, c0, W_ih, W_hh, b_ih, b_hh)
     T, B, D = x.shape
-    if W_hh.ndim != 2 or W_hh.shape[1] < 1 or W_hh.shape[0] != 4 * W_hh.shape[1]:
-        raise ValueError(f"W_hh must have shape (4H, H) with H >= 1 (gates i, f, g, o), got {W_hh.shape}")
     H = W_hh.shape[1]
-    if W_ih.shape != (4 * H, D):
-        _shape_error("W_ih", W_ih.shape, (4 * H, D))
-    for name, b in (("b_ih", b_ih), ("b_hh", b_hh)):
-        if b.shape != (4 * H,):
-            _shape_error(name, b.shape, (4 * H,))
-    for name, s in (("h0", h0), ("c0", c0)):
-        if s.shape != (B, H):
-            _shape_error(name, s.shape, (B, H))
+    dtype = x.dtype
     # sigma(z) = (1 + tanh(z/2))/2: halving the rows of the sigmoid gates (i, f, o) lets one tanh call
     # activate all four gates in place, and tanh never overflows.
-    scale = numpy.ones((4 * H, 1), dtype=dtype)
-    scale[:2 * H] = 0.5
-    scale[3 * H:] = 0.5
-    WxT = numpy.ascontiguousarray((W_ih * scale).T)  # contiguous operands: BLAS runs faster than on views
-    WhT = numpy.ascontiguousarray((W_hh * scale).T)
-    bias = (b_ih + b_hh) * scale[:, 0]
-    G = numpy.empty((T, B, 4 * H), dtype=dtype)  # gate pre-activations, then (in place) the gates
-    numpy.matmul(x.reshape(T * B, D), WxT, out=G.reshape(T * B, 4 * H))  # x @ W_ih^T for all t: one GEMM
-    G += bias
+    scale = numpy.array([0.5, 0.5, 1.0, 0.5], dtype=dtype)[:, None, None]  # per gate i, f, g, o
+    # [x, 1] @ [W_ih^T; b]: the bias rides in the input GEMM (no pass over G) and its gradient comes out of
+    # the W_ih gradient GEMM; xa is also the cache's own copy of x.
+    xa = numpy.empty((T, B, D + 1), dtype=dtype)
+    xa[..., :D] = x
+    xa[..., D] = 1
+    WxT = numpy.empty((D + 1, 4 * H), dtype=dtype)  # contiguous operands: BLAS runs faster than on views
+    WxT[:D] = (W_ih.reshape(4, H, D) * scale).reshape(4 * H, D).T
+    WxT[D] = ((b_ih + b_hh).reshape(4, H) * scale[:, 0]).reshape(4 * H)
+    # per gate k, (W_hh rows of gate k)^T: the recurrent product comes out gate by gate, (4, B, H)
+    WhT = numpy.ascontiguousarray((W_hh.reshape(4, H, H) * scale).transpose(0, 2, 1))
+    # G[t] holds the pre-activations of step t in torch's (B, 4H) row layout (one GEMM for all t); the
+    # step replaces them by its gates in gate-major order, GM[t] = (4, B, H), each gate one contiguous
+    # block: NumPy runs the element-wise work several times faster on those than on strided columns.
+    G = numpy.empty((T, B, 4 * H), dtype=dtype)
+    GM = G.reshape(T, 4, B, H)
+    G_by_gate = G.reshape(T, B, 4, H).transpose(0, 2, 1, 3)  # G[t] seen gate by gate (strided)
+    numpy.matmul(xa.reshape(T * B, D + 1), WxT, out=G.reshape(T * B, 4 * H))
     Hs = numpy.empty((T + 1, B, H), dtype=dtype)  # Hs[0] = h0, Hs[t + 1] = h_t
     C = numpy.empty((T + 1, B, H), dtype=dtype)  # C[0] = c0, C[t + 1] = C_t
     TC = numpy.empty((T, B, H), dtype=dtype)  # TC[t] = tanh(C_t)
     Hs[0] = h0
     C[0] = c0
-    rec = numpy.empty((B, 4 * H), dtype=dtype)
+    gates = numpy.empty((4, B, H), dtype=dtype)
+    i, f, g, o = gates
     ft0 = (numpy.empty((B, H), dtype=dtype))
     for t in range(T):
-        a = G[t]
-        numpy.matmul(Hs[t], WhT, out=rec)
-        a += rec
-        numpy.tanh(a, out=a)
-        s = a[:, :2 * H]
+        numpy.matmul(Hs[t], WhT, out=gates)  # h_{t-1} @ W_hh^T, gate by gate
+        numpy.add(gates, G_by_gate[t], out=gates)
+        numpy.tanh(gates, out=gates)
+        s = gates[:2]
         # sigma = (1/2)*s + 1/2 with s = tanh(z/2) (rows pre-halved)
         numpy.multiply(s, 0.5, out=s)
         numpy.add(s, 0.5, out=s)
-        s = a[:, 3 * H:]
+        s = o
         # sigma = (1/2)*s + 1/2 with s = tanh(z/2) (rows pre-halved)
         numpy.multiply(s, 0.5, out=s)
         numpy.add(s, 0.5, out=s)
-        i, f, g, o = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
         c_prev, c, tc, h = C[t], C[t + 1], TC[t], Hs[t + 1]
         # C_t = c_prev*f + g*i
         numpy.multiply(c_prev, f, out=c)
@@ -99,7 +130,8 @@ def lstm_forward(x, h0, c0, W_ih, W_hh, b_ih, b_hh):
         numpy.tanh(c, out=tc)
         # h_t = o*tc
         numpy.multiply(o, tc, out=h)
-    cache = {"x": x, "W_ih": W_ih, "W_hh": W_hh, "G": G, "C": C, "TC": TC, "Hs": Hs, "consumed": False}
+        numpy.copyto(GM[t], gates)
+    cache = {"x_ones": xa, "W_ih": W_ih, "W_hh": W_hh, "G": G, "C": C, "TC": TC, "Hs": Hs, "consumed": False}
     # hs is a view of the cached states (no copy); read-only, so editing it cannot corrupt the backward pass
     Hs.flags.writeable = False
     return Hs[1:], cache
@@ -130,21 +162,25 @@ def lstm_backward(dhs, cache):
         dc_prev: dC f
     """
     _check_cache(cache)
-    x, W_ih, W_hh, G, C, TC, Hs = (cache[k] for k in ("x", "W_ih", "W_hh", "G", "C", "TC", "Hs"))
-    T, B, D = x.shape
+    xa, W_ih, W_hh, G, C, TC, Hs = (cache[k] for k in ("x_ones", "W_ih", "W_hh", "G", "C", "TC", "Hs"))
+    T, B, D = xa.shape[0], xa.shape[1], xa.shape[2] - 1
     H = W_hh.shape[1]
-    dhs = numpy.asarray(dhs)
+    dtype = G.dtype
+    dhs = _real_array(dhs, "dhs")
     if dhs.shape != (T, B, H):
-        _shape_error("dhs", dhs.shape, (T, B, H))
-    dhs = numpy.ascontiguousarray(dhs, dtype=G.dtype)
+        raise ValueError(f"dhs must have shape (T, B, H) = {(T, B, H)} (the shape of hs), got {dhs.shape}")
+    dhs = numpy.ascontiguousarray(dhs, dtype=dtype)
     cache["consumed"] = True
-    dh = numpy.zeros((B, H), dtype=G.dtype)  # dE/dh_t arriving from step t + 1
-    dc = numpy.zeros((B, H), dtype=G.dtype)  # dE/dC_t arriving from step t + 1
-    u, w, dc_next, bt0 = (numpy.empty((B, H), dtype=G.dtype), numpy.empty((B, H), dtype=G.dtype), numpy.empty((B, H), dtype=G.dtype), numpy.empty((B, H), dtype=G.dtype))
+    dh = numpy.zeros((B, H), dtype=dtype)  # dE/dh_t arriving from step t + 1
+    dc = numpy.zeros((B, H), dtype=dtype)  # dE/dC_t arriving from step t + 1
+    GM = G.reshape(T, 4, B, H)  # the gates, gate-major (see lstm_forward)
+    GM_i, GM_f, GM_g, GM_o = GM.transpose(1, 0, 2, 3)
+    G_by_gate = G.reshape(T, B, 4, H).transpose(0, 2, 1, 3)
+    grads = numpy.empty((4, B, H), dtype=dtype)
+    da_i, da_f, da_g, da_o = grads
+    u, w, dc_next, bt0 = (numpy.empty((B, H), dtype=dtype), numpy.empty((B, H), dtype=dtype), numpy.empty((B, H), dtype=dtype), numpy.empty((B, H), dtype=dtype))
     for t in range(T - 1, -1, -1):
-        a = G[t]
-        i, f, g, o = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
-        da_i, da_f, da_g, da_o = i, f, g, o  # the gradients overwrite the gates they no longer need
+        i, f, g, o = GM_i[t], GM_f[t], GM_g[t], GM_o[t]
         c_prev, tc = C[t], TC[t]
         dh += dhs[t]
         # u = dh*o
@@ -175,17 +211,20 @@ def lstm_backward(dhs, cache):
         numpy.multiply(bt0, c_prev, out=bt0)
         numpy.multiply(bt0, dc_next, out=da_f)
         dc, dc_next = dc_next, dc
-        numpy.matmul(a, W_hh, out=dh)  # dE/dh_{t-1} through the four gates
-    dA = G.reshape(T * B, 4 * H)
-    db = dA.sum(axis=0)
+        # G[t] becomes dE/d(pre-activations of step t) in the (B, 4H) row layout of the GEMMs
+        numpy.copyto(G_by_gate[t], grads)
+        numpy.matmul(G[t], W_hh, out=dh)  # dE/dh_{t-1} through the four gates
+    dA = G
+    dA = dA.reshape(T * B, 4 * H)
+    dWb = numpy.matmul(xa.reshape(T * B, D + 1).T, dA)  # [x, 1]^T dA: dW_ih^T and, in the last row, db
     return {
         "x": numpy.matmul(dA, W_ih).reshape(T, B, D),
         "h0": dh,
         "c0": dc,
-        "W_ih": numpy.ascontiguousarray(numpy.matmul(x.reshape(T * B, D).T, dA).T),  # faster than dA.T @ x
+        "W_ih": numpy.ascontiguousarray(dWb[:D].T),  # faster than dA.T @ x
         "W_hh": numpy.ascontiguousarray(numpy.matmul(Hs[:T].reshape(T * B, H).T, dA).T),
-        "b_ih": db,
-        "b_hh": db.copy(),
+        "b_ih": dWb[D].copy(),
+        "b_hh": dWb[D].copy(),
     }
 
 
@@ -201,16 +240,15 @@ def lstm_cell_jacobian(cache, t):
     """
     _check_cache(cache)
     G, C, TC, W_hh = cache["G"], cache["C"], cache["TC"], cache["W_hh"]
-    T, B = G.shape[0], G.shape[1]
-    H = W_hh.shape[1]
+    T, B, H = G.shape[0], G.shape[1], W_hh.shape[1]
+    GM = G.reshape(T, 4, B, H)  # the gates, gate-major (see lstm_forward)
     if isinstance(t, bool) or not isinstance(t, (int, numpy.integer)):
         raise ValueError(f"t must be an integer step index, got {t!r}")
     if not 1 <= t <= T - 1:
         raise ValueError(f"t must satisfy 1 <= t <= T-1 = {T - 1} (dC_t/dC_(t-1) needs o_(t-1) of a "
                          f"previous step), got {t}")
-    a, a_prev = G[t], G[t - 1]
-    i, f, g = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H]
-    c_prev, o_prev, tc_prev = C[t], a_prev[:, 3 * H:], TC[t - 1]
+    i, f, g = GM[t, 0], GM[t, 1], GM[t, 2]
+    c_prev, o_prev, tc_prev = C[t], GM[t - 1, 3], TC[t - 1]
     W_i, W_f, W_g = W_hh[:H], W_hh[H:2 * H], W_hh[2 * H:3 * H]
     u_f = c_prev*f*(1 - f)
     u_i = g*i*(1 - i)

@@ -24,8 +24,9 @@ def rnn_forward(x, h0, W_ih, W_hh, b_ih, b_hh):
     r"""Run h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh) for t = 1 … T.
 
     Returns ``(hs, cache)``: hs (T, B, H) with hs[t - 1] = h_t, and the cache for ``rnn_backward`` and
-    ``rnn_state_jacobian`` (it keeps the tanh outputs, since tanh' = 1 - h^2, and shares memory with hs:
-    do not modify hs in place before the backward pass).
+    ``rnn_state_jacobian``. The cache keeps the tanh outputs (tanh' = 1 - h^2) and its own copies of x,
+    W_ih and W_hh, so changing the inputs in place afterwards (an optimizer step) cannot change the
+    gradients of this forward pass. hs is a read-only view of the cached states: copy it to modify it.
 
     Formulas (LaTeX printed from the SymPy expressions; one sample per row)::
 
@@ -53,8 +54,9 @@ def rnn_forward(x, h0, W_ih, W_hh, b_ih, b_hh):
         numpy.matmul(h_prev, W_hh_T, out=_scratch0)
         numpy.add(_scratch0, h, out=h)
         numpy.tanh(h, out=h)
+    states.flags.writeable = False  # before taking the view: writing to hs would change the gradients
     cache = {"x": x, "W_ih": W_ih, "W_hh": W_hh, "states": states}
-    return hs, cache
+    return states[1:], cache
 
 
 def rnn_backward(dhs, cache):
@@ -75,7 +77,7 @@ def rnn_backward(dhs, cache):
     T = states.shape[0] - 1
     B, H = states.shape[1], states.shape[2]
     D = x.shape[2]
-    dhs = _check_array(dhs, "dhs", (T, B, H), states.dtype)
+    dhs = _check_array(dhs, "dhs", (T, B, H), states.dtype, " (the shape of hs)")
     dpre = numpy.empty((T, B, H), dtype=states.dtype)  # dpre[t - 1] = Delta_t = dE/dA_t
     _scratch0 = numpy.empty((B, H), dtype=states.dtype)
     for t in range(T - 1, -1, -1):
@@ -140,30 +142,42 @@ def _float_dtype(*arrays):
     return dtype if dtype in (numpy.float32, numpy.float64) else numpy.dtype(numpy.float64)
 
 
-def _check_array(a, name, shape, dtype):
-    a = numpy.asarray(a)
+def _real_array(a, name):
+    try:
+        array = numpy.asarray(a)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{name} must be an array of real numbers, got {type(a).__name__} ({error})") from None
+    if array.dtype.kind not in "biuf":
+        what = "complex numbers" if array.dtype.kind == "c" else f"dtype {array.dtype}"
+        raise ValueError(f"{name} must hold real numbers, got {what}")
+    return array
+
+
+def _check_array(a, name, shape, dtype, why="", copy=False):
+    a = _real_array(a, name)
     if a.shape != tuple(shape):
-        raise ValueError(f"{name} must have shape {tuple(shape)}, got {a.shape}")
-    if a.dtype.kind not in "biuf":
-        raise ValueError(f"{name} must hold real numbers, got dtype {a.dtype}")
-    return numpy.ascontiguousarray(a, dtype=dtype)
+        raise ValueError(f"{name} must have shape {tuple(shape)}{why}, got {a.shape}")
+    # copy=True: the cache must not share memory with an array the caller may change before backward
+    return numpy.array(a, dtype=dtype, order="C") if copy else numpy.ascontiguousarray(a, dtype=dtype)
 
 
 def _check_forward(x, h0, W_ih, W_hh, b_ih, b_hh):
-    arrays = [numpy.asarray(a) for a in (x, h0, W_ih, W_hh, b_ih, b_hh)]
-    for name, a in zip(("x", "h0", "W_ih", "W_hh", "b_ih", "b_hh"), arrays):
-        if a.dtype.kind not in "biuf":
-            raise ValueError(f"{name} must hold real numbers, got dtype {a.dtype}")
-    x_, h0_, W_ih_, W_hh_ = arrays[:4]
+    names = ("x", "h0", "W_ih", "W_hh", "b_ih", "b_hh")
+    arrays = [_real_array(a, name) for a, name in zip((x, h0, W_ih, W_hh, b_ih, b_hh), names)]
+    x_, W_hh_ = arrays[0], arrays[3]
     if x_.ndim != 3 or 0 in x_.shape:
-        raise ValueError(f"x must have shape (T, B, D) with T, B, D >= 1, got {x_.shape}")
+        empty = [f"{n} (axis {k})" for k, n in enumerate("TBD") if x_.ndim == 3 and x_.shape[k] == 0]
+        raise ValueError(f"x must have shape (T, B, D) with T, B, D >= 1, got {x_.shape}"
+                         + (f": {', '.join(empty)} is 0" if empty else ""))
     T, B, D = x_.shape
     if W_hh_.ndim != 2 or W_hh_.shape[0] != W_hh_.shape[1] or W_hh_.shape[0] == 0:
         raise ValueError(f"W_hh must have shape (H, H) with H >= 1, got {W_hh_.shape}")
     H = W_hh_.shape[0]
     dtype = _float_dtype(*arrays)
+    why = f" (T, B, D = {T}, {B}, {D} from x of shape {x_.shape}; H = {H} from W_hh of shape {W_hh_.shape})"
     shapes = {"x": (T, B, D), "h0": (B, H), "W_ih": (H, D), "W_hh": (H, H), "b_ih": (H,), "b_hh": (H,)}
-    return tuple(_check_array(a, name, shape, dtype) for a, (name, shape) in zip(arrays, shapes.items()))
+    return tuple(_check_array(a, name, shape, dtype, why, copy=name in ("x", "W_ih", "W_hh"))
+                 for a, (name, shape) in zip(arrays, shapes.items()))
 
 
 def _check_cache(cache):

@@ -7,6 +7,11 @@ Each function works on row blocks of about 256 KiB (the reduction axis moved las
 passes over a block stay in cache. The statements inside the block loop are printed from the
 SymPy expressions of the derivation by an in-place emitter (``numpy.<ufunc>(..., out=buffer)``); the
 helpers at the end validate the arguments.
+
+Bad input raises ``ValueError`` naming the argument: complex, object or string arrays, None, a ragged list,
+a scalar, an empty axis (there is no argmax), a temperature that is not a positive finite real number, a
+non-integer axis or start. A row holding NaN or +inf, or only -inf, gives NaN (single -inf entries are
+masked positions with weight 0); empty other axes give empty results.
 """
 from __future__ import annotations
 
@@ -18,9 +23,10 @@ import numpy
 __all__ = ["soft_argmax", "soft_argmax_grad"]
 
 _BLOCK_BYTES = 262144  # bytes per row block
+_FLOAT32_NORMAL = (float(numpy.finfo(numpy.float32).tiny), float(numpy.finfo(numpy.float32).max))
 
 
-def soft_argmax(x, t=1.0, axis=-1, start=1):
+def soft_argmax(x, axis=-1, *, t=1.0, start=1):
     r"""The soft-argmax S_t(x) = Σ_i i·softmax(t·x)_i along ``axis``, indices i counted from ``start`` (1 as
     in the seed, 0 for Python positions). Shifted by the row maximum, so |t·x| of 1e4 stays finite;
     float32/float64 are preserved (other input becomes float64). Returns x's shape without ``axis``.
@@ -32,32 +38,38 @@ def soft_argmax(x, t=1.0, axis=-1, start=1):
     x = _as_float(x)
     t = _positive_temperature(t)
     axis, start = _axis_and_start(x, axis, start)
+    if x.dtype == numpy.float32 and not _FLOAT32_NORMAL[0] <= t <= _FLOAT32_NORMAL[1]:
+        # t has no normal float32 value (the loop would multiply by inf, 0 or a rounded t): work in float64
+        with numpy.errstate(over="ignore"):  # a value beyond the float32 range is inf in float32
+            return soft_argmax(x.astype(numpy.float64), axis, t=t, start=start).astype(numpy.float32)
     x2, shape = _rows(x, axis)
     rows, n = x2.shape
     j = numpy.arange(start, start + n, dtype=x2.dtype)
     step = max(1, _BLOCK_BYTES // (n * x2.itemsize))
     result = numpy.empty(rows, dtype=x2.dtype)
     buffer = numpy.empty((min(step, rows), n), dtype=x2.dtype)
-    for r0 in range(0, rows, step):
-        xb = x2[r0:r0 + step]
-        work = buffer[:xb.shape[0]]
-        m = numpy.max(xb, axis=-1, keepdims=True)
-        _check_finite(m)
-        numpy.subtract(xb, m, out=work)
-        numpy.multiply(work, t, out=work)
-        numpy.exp(work, out=work)
-        z = numpy.sum(work, axis=-1, keepdims=True)
-        S = numpy.matmul(work, j)[:, None]/z
-        result[r0:r0 + step] = S[:, 0]
+    # t (x - m) may overflow to -inf and exp underflow to 0 (far or masked entries): exact limits, not errors.
+    # A row holding NaN or +inf, or only -inf, has x - m = NaN somewhere and comes out NaN, as softmax does.
+    with numpy.errstate(over="ignore", under="ignore"):
+        for r0 in range(0, rows, step):
+            xb = x2[r0:r0 + step]
+            work = buffer[:xb.shape[0]]
+            m = numpy.max(xb, axis=-1, keepdims=True)
+            numpy.subtract(xb, m, out=work)
+            numpy.multiply(work, t, out=work)
+            numpy.exp(work, out=work)
+            z = numpy.sum(work, axis=-1, keepdims=True)
+            S = numpy.matmul(work, j)[:, None]/z
+            result[r0:r0 + step] = S[:, 0]
     result = result.reshape(shape[:-1])
     return result[()] if result.ndim == 0 else result
 
 
-def soft_argmax_grad(x, t=1.0, axis=-1, start=1):
+def soft_argmax_grad(x, axis=-1, *, t=1.0, start=1):
     r"""∂S_t/∂x_j = t·s_j·(j − S_t) with s = softmax(t·x) along ``axis`` — the gradient of ``soft_argmax(x,
-    t, axis, start)``, same shape and dtype as x. The entry at each row's argmax is set to minus the
-    sum of the others (the gradient sums to zero), which keeps it accurate when softmax(t·x) is
-    nearly one-hot.
+    axis, t=t, start=start)``, same shape and dtype as x. The entry at each row's argmax is set to
+    minus the sum of the others (the gradient sums to zero), which keeps it accurate when
+    softmax(t·x) is nearly one-hot.
 
     Formula (LaTeX printed from the SymPy expression)::
 
@@ -66,39 +78,50 @@ def soft_argmax_grad(x, t=1.0, axis=-1, start=1):
     x = _as_float(x)
     t = _positive_temperature(t)
     axis, start = _axis_and_start(x, axis, start)
+    if x.dtype == numpy.float32 and not _FLOAT32_NORMAL[0] <= t <= _FLOAT32_NORMAL[1]:
+        # t has no normal float32 value (the loop would multiply by inf, 0 or a rounded t): work in float64
+        with numpy.errstate(over="ignore"):  # a value beyond the float32 range is inf in float32
+            return soft_argmax_grad(x.astype(numpy.float64), axis, t=t, start=start).astype(numpy.float32)
     x2, shape = _rows(x, axis)
     rows, n = x2.shape
     j = numpy.arange(start, start + n, dtype=x2.dtype)
     step = max(1, _BLOCK_BYTES // (n * x2.itemsize))
     result = numpy.empty_like(x2)
-    for r0 in range(0, rows, step):
-        xb = x2[r0:r0 + step]
-        out = result[r0:r0 + step]
-        k = numpy.argmax(xb, axis=-1, keepdims=True)
-        m = numpy.take_along_axis(xb, k, axis=-1)
-        _check_finite(m)
-        numpy.subtract(xb, m, out=out)
-        numpy.multiply(out, t, out=out)
-        numpy.exp(out, out=out)
-        z = numpy.sum(out, axis=-1, keepdims=True)
-        S = numpy.matmul(out, j)[:, None]/z
-        numpy.multiply(out, t/z, out=out)
-        numpy.multiply(out, -S + j, out=out)
-        # at k = argmax, j - S cancels when softmax(t x) is nearly one-hot; the gradient sums to zero,
-        # so that entry is minus the sum of the others instead (the checked "gradient sums to zero" steps)
-        numpy.put_along_axis(out, k, 0, axis=-1)
-        numpy.put_along_axis(out, k, -numpy.sum(out, axis=-1, keepdims=True), axis=-1)
+    # t (x - m) may overflow to -inf and exp underflow to 0 (far or masked entries): exact limits, not errors.
+    # A row holding NaN or +inf, or only -inf, has x - m = NaN somewhere and comes out NaN, as softmax does.
+    with numpy.errstate(over="ignore", under="ignore"):
+        for r0 in range(0, rows, step):
+            xb = x2[r0:r0 + step]
+            out = result[r0:r0 + step]
+            k = numpy.argmax(xb, axis=-1, keepdims=True)
+            m = numpy.take_along_axis(xb, k, axis=-1)
+            numpy.subtract(xb, m, out=out)
+            numpy.multiply(out, t, out=out)
+            numpy.exp(out, out=out)
+            z = numpy.sum(out, axis=-1, keepdims=True)
+            S = numpy.matmul(out, j)[:, None]/z
+            numpy.multiply(out, t/z, out=out)
+            numpy.multiply(out, -S + j, out=out)
+            # at k = argmax, j - S cancels when softmax(t x) is nearly one-hot; the gradient sums to zero,
+            # so that entry is minus the sum of the others instead (the checked "gradient sums to zero" steps)
+            numpy.put_along_axis(out, k, 0, axis=-1)
+            rest = -numpy.sum(out, axis=-1, keepdims=True)
+            rest[~numpy.isfinite(m)] = numpy.nan  # a NaN row stays NaN even with no other entry (n = 1)
+            numpy.put_along_axis(out, k, rest, axis=-1)
     return numpy.moveaxis(result.reshape(shape), -1, axis)
 
 
 def _axis_and_start(x, axis, start):
     if x.ndim == 0:
         raise ValueError("x must have at least one dimension: the soft-argmax is taken along an axis")
-    try:
-        axis = operator.index(axis)
-        start = operator.index(start)
-    except TypeError:
-        raise ValueError(f"axis and start must be integers, got axis={axis!r}, start={start!r}") from None
+    for name, value in (("axis", axis), ("start", start)):
+        if isinstance(value, (bool, numpy.bool_)):
+            raise ValueError(f"{name} must be an integer, got {value!r}")
+        try:
+            operator.index(value)
+        except TypeError:
+            raise ValueError(f"{name} must be an integer, got {value!r}") from None
+    axis, start = operator.index(axis), operator.index(start)
     if not -x.ndim <= axis < x.ndim:
         raise ValueError(f"axis {axis} is out of range for x with {x.ndim} dimension(s)")
     axis %= x.ndim
@@ -107,27 +130,33 @@ def _axis_and_start(x, axis, start):
     return axis, start
 
 
+
 def _rows(x, axis):
     """x with ``axis`` moved last, as C-contiguous rows (a view when it already is), and that shape."""
     moved = numpy.moveaxis(x, axis, -1)
-    return numpy.ascontiguousarray(moved).reshape(-1, moved.shape[-1]), moved.shape
+    # reshape(-1, n) cannot infer the row count when n is 0; math.prod of () is 1 (a vector is one row)
+    return numpy.ascontiguousarray(moved).reshape(math.prod(moved.shape[:-1]), moved.shape[-1]), moved.shape
 
 
-def _check_finite(m):
-    if not numpy.all(numpy.isfinite(m)):
-        raise ValueError("x holds NaN or +inf along the axis, or a row that is all -inf: the soft-argmax is "
-                         "undefined there (single -inf entries are fine: they get weight 0)")
-
-
-def _as_float(x):
-    """float32 and float64 arrays pass through (dtype preserved); anything else becomes float64."""
-    x = numpy.asarray(x)
-    if x.dtype != numpy.float32 and x.dtype != numpy.float64:
-        x = x.astype(numpy.float64)
-    return x
+def _as_float(x, name="x"):
+    """x as an array of real numbers: float32 and float64 pass through (dtype preserved), bool and integer
+    arrays become float64; anything else (complex, object, strings, None, a ragged list) is a ValueError."""
+    try:
+        array = numpy.asarray(x)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{name} must be an array of real numbers, got {type(x).__name__} ({error})") from None
+    if array.dtype.kind not in "biuf":
+        what = "complex numbers" if array.dtype.kind == "c" else f"dtype {array.dtype}"
+        raise ValueError(f"{name} must hold real numbers, got {what}" + (f" ({x!r})" if array.ndim == 0 else ""))
+    if array.dtype != numpy.float32 and array.dtype != numpy.float64:
+        array = array.astype(numpy.float64)
+    return array
 
 
 def _positive_temperature(t):
+    """t as a float; a bool, a string, an array or a complex, zero, negative, infinite or NaN t is a ValueError."""
+    if isinstance(t, (bool, numpy.bool_)) or not isinstance(t, (int, float, numpy.integer, numpy.floating)):
+        raise ValueError(f"temperature t must be a positive finite real number, got {t!r}")
     t = float(t)
     if not (math.isfinite(t) and t > 0):
         raise ValueError(f"temperature t must be positive and finite, got {t!r}")

@@ -3,85 +3,220 @@
 r"""Smooth maximum, its gradient, and the subgradient of max (A6.2 ①).
 
 Derivation: max-logsumexp (A6.2 ①, The gradient of max via log-sum-exp and softmax).
-Every function body is printed from the SymPy expression named in its docstring; the helpers at the
-end are the numerically stable primitives the printer maps LSE, softmax and sigma to.
+``logsumexp`` and ``softmax`` work on row blocks of about 256 KiB (the reduction axis moved
+last), so every pass over a block stays in cache; the statements inside the block loop are printed from the
+SymPy expressions of the derivation by an in-place emitter (``numpy.<ufunc>(..., out=buffer)``), once for
+any temperature and once for t = 1 (no multiplication). The helpers at the end validate the arguments.
+
+Bad input raises ``ValueError`` naming the argument: complex, object or string arrays, None, a ragged list,
+a temperature that is not a positive finite real number, an axis out of range. Empty input is fine: an
+empty reduction axis gives log 0 = -inf for ``logsumexp`` (as SciPy and torch) and an empty array for the
+others. A slice holding NaN, +inf or only -inf gives what SciPy gives: ``logsumexp`` NaN, inf or -inf,
+``softmax`` NaN throughout; single -inf entries are masked positions (weight 0).
 """
 from __future__ import annotations
 
 import math
+import operator
 
 import numpy
 
 __all__ = ["logsumexp", "softmax", "max_subgradient"]
 
+_BLOCK_BYTES = 262144  # bytes per row block
+_FLOAT32_NORMAL = (float(numpy.finfo(numpy.float32).tiny), float(numpy.finfo(numpy.float32).max))
 
-def logsumexp(x, t=1.0, axis=-1):
-    r"""The smooth maximum (1/t)·LSE(t·x) along ``axis``, computed with the max shift so that |t·x| of 1e4
-    and beyond stays finite. ``t`` > 0; dtype float32/float64 is preserved (others → float64).
+
+def logsumexp(x, axis=-1, *, t=1.0):
+    r"""The smooth maximum (1/t)·LSE(t·x) along ``axis``, computed as m + log Σ exp(t·(x − m))/t with m the
+    maximum along the axis: shifted before the temperature multiplies, so no t·x overflows where the
+    result is finite.
+
+    Parameters
+    ----------
+    x : array_like of real numbers, shape (..., n, ...)
+        float32 and float64 are kept; bool and integer input becomes float64. A scalar is one entry.
+    axis : int, default -1
+        The axis of length n along which to reduce (the second positional argument, as in SciPy).
+    t : float, keyword-only, default 1.0
+        The temperature, positive and finite.
+
+    Returns
+    -------
+    numpy.ndarray or numpy scalar, shape of x without ``axis``, dtype of the working precision
 
     Formula (LaTeX printed from the SymPy expression)::
 
-        \frac{\operatorname{LSE}\left(t \mathbf{x}\right)}{t}
+        \frac{\operatorname{LSE}\left(t \mathbf{x}\right)}{t} = m + \frac{\log{\left(\sum_{j=1}^{n} e^{t \left(- m + x_{j}\right)} \right)}}{t}
     """
     x = _as_float(x)
     t = _positive_temperature(t)
-    result = _lse(t*x, axis)/t
-    return result
+    if x.dtype == numpy.float32 and not _FLOAT32_NORMAL[0] <= t <= _FLOAT32_NORMAL[1]:
+        # t has no normal float32 value (the loop would multiply by inf, 0 or a rounded t): work in float64
+        with numpy.errstate(over="ignore"):  # a value beyond the float32 range is inf in float32
+            return logsumexp(x.astype(numpy.float64), axis, t=t).astype(numpy.float32)
+    axis = _reduction_axis(x, axis)
+    x2, shape = _rows(x.reshape(x.shape or (1,)), axis)
+    rows, n = x2.shape
+    result = numpy.empty(rows, dtype=x2.dtype)
+    if n == 0:
+        result.fill(-numpy.inf)  # an empty sum: log 0
+    step = max(1, _BLOCK_BYTES // max(1, n * x2.itemsize))
+    buffer = numpy.empty((min(step, rows), n), dtype=x2.dtype)
+    # exp(t (x - m)) underflows to 0 for masked (-inf) and far entries and t (x - m) may overflow to -inf:
+    # both are exact limits, not errors; log(0) = -inf is the value of an all -inf row
+    with numpy.errstate(over="ignore", under="ignore", divide="ignore"):
+        for r0 in range(0, rows if n else 0, step):
+            xb = x2[r0:r0 + step]
+            work = buffer[:xb.shape[0]]
+            m = numpy.max(xb, axis=-1, keepdims=True)
+            finite = numpy.isfinite(m)
+            if not finite.all():
+                # a row with NaN, +inf or only -inf: shifted by 0, exp(t x) gives NaN, +inf or log 0 = -inf
+                m = numpy.where(finite, m, 0)
+            if t == 1.0:
+                numpy.subtract(xb, m, out=work)
+                numpy.exp(work, out=work)
+            else:
+                numpy.subtract(xb, m, out=work)
+                numpy.multiply(work, t, out=work)
+                numpy.exp(work, out=work)
+            z = numpy.sum(work, axis=-1, keepdims=True)
+            if t == 1.0:
+                value = m + numpy.log(z)
+            else:
+                value = m + numpy.log(z)/t
+            result[r0:r0 + step] = value[:, 0]
+    result = result.reshape(shape[:-1])
+    return result[()] if result.ndim == 0 else result
 
 
-def softmax(x, t=1.0, axis=-1):
-    r"""softmax(t·x) along ``axis``: the gradient of ``logsumexp(x, t, axis)`` with respect to x.
+def softmax(x, axis=-1, *, t=1.0):
+    r"""softmax(t·x) along ``axis``, computed as exp(t·(x − m)) / Σ exp(t·(x − m)) with m the maximum along
+    the axis: the gradient of ``logsumexp(x, axis, t=t)`` with respect to x.
+
+    Parameters
+    ----------
+    x : array_like of real numbers, shape (..., n, ...)
+        float32 and float64 are kept; bool and integer input becomes float64. A scalar is one entry.
+    axis : int, default -1
+        The axis of length n along which to reduce (the second positional argument, as in SciPy).
+    t : float, keyword-only, default 1.0
+        The temperature, positive and finite.
+
+    Returns
+    -------
+    numpy.ndarray, shape and working dtype of x; each slice along ``axis`` sums to 1
 
     Formula (LaTeX printed from the SymPy expression)::
 
-        \operatorname{softmax}\left(t \mathbf{x}\right)
+        \operatorname{softmax}\left(t \mathbf{x}\right) = \frac{e^{t \left(- m + \mathbf{x}\right)}}{\sum_{j=1}^{n} e^{t \left(- m + x_{j}\right)}}
     """
     x = _as_float(x)
     t = _positive_temperature(t)
-    result = _softmax(t*x, axis)
-    return result
+    if x.dtype == numpy.float32 and not _FLOAT32_NORMAL[0] <= t <= _FLOAT32_NORMAL[1]:
+        # t has no normal float32 value (the loop would multiply by inf, 0 or a rounded t): work in float64
+        with numpy.errstate(over="ignore"):  # a value beyond the float32 range is inf in float32
+            return softmax(x.astype(numpy.float64), axis, t=t).astype(numpy.float32)
+    axis = _reduction_axis(x, axis)
+    x2, shape = _rows(x.reshape(x.shape or (1,)), axis)
+    rows, n = x2.shape
+    result = numpy.empty_like(x2)
+    step = max(1, _BLOCK_BYTES // max(1, n * x2.itemsize))
+    # exp(t (x - m)) underflows to 0 for masked (-inf) and far entries and t (x - m) may overflow to -inf:
+    # both are exact limits, not errors
+    with numpy.errstate(over="ignore", under="ignore"):
+        for r0 in range(0, rows if n else 0, step):
+            xb = x2[r0:r0 + step]
+            out = result[r0:r0 + step]
+            m = numpy.max(xb, axis=-1, keepdims=True)
+            # a row holding NaN or +inf, or only -inf, is NaN throughout (x - m is NaN somewhere), as in SciPy
+            if t == 1.0:
+                numpy.subtract(xb, m, out=out)
+                numpy.exp(out, out=out)
+            else:
+                numpy.subtract(xb, m, out=out)
+                numpy.multiply(out, t, out=out)
+                numpy.exp(out, out=out)
+            z = numpy.sum(out, axis=-1, keepdims=True)
+            numpy.multiply(out, z**(-1.0), out=out)
+    return numpy.moveaxis(result.reshape(shape), -1, axis).reshape(x.shape)
 
 
 def max_subgradient(x, axis=-1):
     r"""The limit t → ∞ of softmax(t·x): one-hot of the argmax where the maximum is unique; at ties equal
     weights on the tied positions (the minimum-norm element of the subdifferential of max).
 
+    Parameters
+    ----------
+    x : array_like of real numbers, shape (..., n, ...)
+        float32 and float64 are kept; bool and integer input becomes float64. A scalar is one entry.
+    axis : int, default -1
+        The axis of length n along which to take the maximum.
+
+    Returns
+    -------
+    numpy.ndarray, shape and working dtype of x; each slice along ``axis`` sums to 1 (NaN where it holds NaN)
+
     Formula (LaTeX printed from the SymPy expression)::
 
         \frac{\mathbb{1}\left[\mathbf{x} = \max \mathbf{x}\right]}{\left|\operatorname{argmax} \mathbf{x}\right|}
     """
     x = _as_float(x)
-    result = _max_subgradient(x, axis)
-    return result
+    shape = x.shape
+    axis = _reduction_axis(x, axis)
+    x = x.reshape(x.shape or (1,))
+    if x.size == 0:
+        return numpy.zeros(shape, dtype=x.dtype)
+    with numpy.errstate(invalid="ignore"):  # a row holding NaN has no maximum: its weights are 0/0 = NaN
+        result = _max_subgradient(x, axis)
+    return result.reshape(shape)
 
 
-def _as_float(x):
-    """float32 and float64 arrays pass through (dtype preserved); anything else becomes float64."""
-    x = numpy.asarray(x)
-    if x.dtype != numpy.float32 and x.dtype != numpy.float64:
-        x = x.astype(numpy.float64)
-    return x
+def _reduction_axis(x, axis):
+    """``axis`` as a non-negative index into x's dimensions (a scalar counts as one dimension of length 1)."""
+    if isinstance(axis, (bool, numpy.bool_)):
+        raise ValueError(f"axis must be an integer, got {axis!r}")
+    try:
+        axis = operator.index(axis)
+    except TypeError:
+        raise ValueError(f"axis must be an integer, got {axis!r}") from None
+    ndim = max(1, x.ndim)
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"axis {axis} is out of range for x of shape {x.shape} ({x.ndim} dimension(s))")
+    return axis % ndim
+
+
+def _rows(x, axis):
+    """x with ``axis`` moved last, as C-contiguous rows (a view when it already is), and that shape."""
+    moved = numpy.moveaxis(x, axis, -1)
+    # reshape(-1, n) cannot infer the row count when n is 0; math.prod of () is 1 (a vector is one row)
+    return numpy.ascontiguousarray(moved).reshape(math.prod(moved.shape[:-1]), moved.shape[-1]), moved.shape
+
+
+def _as_float(x, name="x"):
+    """x as an array of real numbers: float32 and float64 pass through (dtype preserved), bool and integer
+    arrays become float64; anything else (complex, object, strings, None, a ragged list) is a ValueError."""
+    try:
+        array = numpy.asarray(x)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{name} must be an array of real numbers, got {type(x).__name__} ({error})") from None
+    if array.dtype.kind not in "biuf":
+        what = "complex numbers" if array.dtype.kind == "c" else f"dtype {array.dtype}"
+        raise ValueError(f"{name} must hold real numbers, got {what}" + (f" ({x!r})" if array.ndim == 0 else ""))
+    if array.dtype != numpy.float32 and array.dtype != numpy.float64:
+        array = array.astype(numpy.float64)
+    return array
 
 
 def _positive_temperature(t):
+    """t as a float; a bool, a string, an array or a complex, zero, negative, infinite or NaN t is a ValueError."""
+    if isinstance(t, (bool, numpy.bool_)) or not isinstance(t, (int, float, numpy.integer, numpy.floating)):
+        raise ValueError(f"temperature t must be a positive finite real number, got {t!r}")
     t = float(t)
     if not (math.isfinite(t) and t > 0):
         raise ValueError(f"temperature t must be positive and finite, got {t!r}")
     return t
-
-
-def _lse(v, axis):
-    # The max shift keeps exp() in [0, 1]: no overflow at |v| = 1e4, no underflow to log(0).
-    m = numpy.max(v, axis=axis, keepdims=True)
-    m = numpy.where(numpy.isfinite(m), m, numpy.zeros_like(m))
-    s = numpy.sum(numpy.exp(v - m), axis=axis, keepdims=True)
-    return numpy.squeeze(numpy.log(s) + m, axis=axis)
-
-
-def _softmax(v, axis):
-    # Shifting by the max changes nothing mathematically and keeps every exp() in [0, 1].
-    e = numpy.exp(v - numpy.max(v, axis=axis, keepdims=True))
-    return e / numpy.sum(e, axis=axis, keepdims=True)
 
 
 def _max_subgradient(v, axis):
