@@ -11,6 +11,7 @@ whatever ``PYTHONHASHSEED`` is.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import signal
 import threading
@@ -48,6 +49,7 @@ class Outcome:
 class StepResult:
     step: Step
     outcome: Outcome
+    seconds: float = field(default=0.0, compare=False)  # CPU time of the check, for `derive build --timings`
 
     @property
     def ok(self) -> bool:
@@ -61,6 +63,7 @@ class ClaimResult:
     evidence: str
     method: str
     outcome: Outcome | None = None  # the outcome of the stated check (None when nothing is encoded)
+    seconds: float = field(default=0.0, compare=False)  # CPU time of the check, for `derive build --timings`
 
     def to_json(self, derivation: str) -> dict:
         return {
@@ -87,21 +90,26 @@ class _Timeout(Exception):
 
 @contextmanager
 def _time_budget(seconds: float):
-    """Raise :class:`_Timeout` after ``seconds`` (main thread only; elsewhere no limit is enforced)."""
+    """Raise :class:`_Timeout` after ``seconds`` of this process's CPU time (main thread only; elsewhere no
+    limit is enforced). CPU time, not wall time: on a loaded machine a wall-clock budget would turn an
+    exact result into "undecided" and the build would depend on the neighbours' load."""
     if threading.current_thread() is not threading.main_thread() or seconds <= 0:
         yield
         return
+    armed = True
 
     def on_alarm(signum, frame):
-        raise _Timeout()
+        if armed:  # a signal that lands after the block ended must not escape from it
+            raise _Timeout()
 
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(signal.SIGPROF, on_alarm)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        armed = False
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -230,26 +238,29 @@ def _entry_label(i: int, shape) -> str:
 # ----------------------------------------------------------------------------------------------------
 # exact zero test
 # ----------------------------------------------------------------------------------------------------
-def exact_zero(expr, budget: float = EXACT_BUDGET_S) -> str | None:
-    """Return the name of the method that proved ``expr == 0``, or None when undecided."""
+def exact_zero(expr, budget: float = EXACT_BUDGET_S, given=None) -> str | None:
+    """Return the name of the method that proved ``expr == 0`` (after substituting ``given``), or None when
+    undecided. Everything past the structural comparison runs inside the budget: ``expand`` alone can
+    take minutes on a large expression."""
     expr = sp.sympify(expr)
-    if expr == 0:
+    if expr == 0 and not given:
         return "identical"
-    expanded = sp.expand(expr)
-    if expanded == 0:
-        return "expand"
-    start = time.perf_counter()
     try:
         with _time_budget(budget):
+            if given:
+                expr = expr.subs(given)
+                if expr == 0:
+                    return "identical"
+            expanded = sp.expand(expr)
+            if expanded == 0:
+                return "expand"
             if sp.cancel(sp.together(expanded)) == 0:
                 return "cancel"
             elementary = to_elementary(expr)
             if sp.expand(elementary) == 0:
                 return "expand of the elementary form"
-            left = max(budget - (time.perf_counter() - start), 0.05)
-            with _time_budget(left):
-                if sp.simplify(elementary) == 0:
-                    return "simplify"
+            if sp.simplify(elementary) == 0:
+                return "simplify"
     except _Timeout:
         return None
     except (TypeError, ValueError, NotImplementedError, RecursionError):
@@ -313,7 +324,7 @@ def check_relation(rel: Relation, key: str) -> Outcome:
     methods = []
     given = dict(rel.domain.given)
     for a, b in zip(lhs, rhs):
-        m = exact_zero((a - b).subs(given) if given else a - b)
+        m = exact_zero(a - b, given=given)
         if m is None:
             return Outcome(True, "probe",
                            f"exact test undecided within {EXACT_BUDGET_S:g} s; the probe at {probed} random "
@@ -455,10 +466,18 @@ def run_check(check, key: str) -> Outcome:
 
 
 def check_step(step: Step, derivation: str) -> StepResult:
-    return StepResult(step, run_check(step.check, f"{derivation}/step/{step.title}"))
+    start = time.process_time()
+    outcome = run_check(step.check, f"{derivation}/step/{step.title}")
+    return StepResult(step, outcome, time.process_time() - start)
 
 
 def check_claim(claim: Claim, derivation: str) -> ClaimResult:
+    start = time.process_time()
+    result = _check_claim(claim, derivation)
+    return dataclasses.replace(result, seconds=time.process_time() - start)
+
+
+def _check_claim(claim: Claim, derivation: str) -> ClaimResult:
     key = f"{derivation}/claim/{claim.where}/{claim.claim}"
     if claim.stated is None:
         return ClaimResult(claim, "unverified", claim.note or "no check is encoded for this claim", "none")
