@@ -1,5 +1,6 @@
 """The build cache: one entry per derivation, keyed by everything its outputs depend on — its own module,
-the engine (every other source file of ``derive/`` except the other derivations and the generated code),
+the engine (every other source file of ``derive/`` except the other derivations, the generated code and the
+benchmarks),
 the templates, the published reference tables, and the versions of Python and of the libraries that print,
 check and plot. A hit returns the derivation's output files and its (portable) results, so an unchanged
 derivation is not checked again. One more entry holds the site-wide pages (home, claims, guide, nav),
@@ -52,7 +53,7 @@ def reference_dir() -> Path:
 def engine_fingerprint() -> str:
     derive_dir = ROOT / "derive"
     engine = [p for p in derive_dir.rglob("*.py")
-              if "generated" not in p.relative_to(derive_dir).parts
+              if not {"generated", "bench"} & set(p.relative_to(derive_dir).parts)  # not read by a build
               and not (p.parent.name == "derivations" and not p.name.startswith("_"))]
     templates = [p for p in (ROOT / "templates").rglob("*") if p.is_file()]
     references = [p for p in reference_dir().glob("*") if p.is_file()]

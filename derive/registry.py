@@ -121,7 +121,7 @@ def _discover() -> None:
         try:
             importlib.import_module(f"{derivations.__name__}.{path.stem}")
         except Exception as exc:  # one broken module must not hide the others; full builds still fail
-            _BROKEN[info.name] = f"{where(exc)}: {_cause(exc)}"
+            _BROKEN[path.stem] = f"{where(exc)}: {_cause(exc)}"
     _LOADED = True
 
 

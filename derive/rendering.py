@@ -122,36 +122,54 @@ def render(template: str, **context) -> str:
         raise TemplateError(f"broken template {template_line(exc, template)}: {type(exc).__name__}: {exc}") from None
 
 
-def traced_render(template: str, **context) -> list[tuple[str, str]]:
+def traced_render(template: str, **context) -> list[tuple[str, str, int]]:
     """Render ``template`` again, chunk by chunk, with the template file and line that produced each chunk:
-    [(text, "templates/x.j2:12"), ...]. Used only to explain a failure (e.g. generated code that does not
+    [(text, "templates/x.j2", 12), ...]. Used only to explain a failure (e.g. generated code that does not
     compile), so its cost does not matter."""
     env = _environment()
     tmpl = env.get_template(template)
     out = []
     gen = tmpl.root_render_func(tmpl.new_context(context))
     for chunk in gen:
-        inner = gen
+        inner = gen  # the innermost generator that yielded it (extends, blocks and includes nest them)
         while getattr(inner, "gi_yieldfrom", None) is not None and hasattr(inner.gi_yieldfrom, "gi_frame"):
             inner = inner.gi_yieldfrom
         frame = inner.gi_frame
-        where = f"templates/{template}"
-        if frame is not None:
-            owner = frame.f_globals.get("__jinja_template__")
-            if owner is not None:
-                where = f"{rel(owner.filename)}:{owner.get_corresponding_lineno(frame.f_lineno)}"
-        out.append((str(chunk), where))
+        owner = frame.f_globals.get("__jinja_template__") if frame is not None else None
+        if owner is not None:
+            out.append((str(chunk), owner.filename, owner.get_corresponding_lineno(frame.f_lineno)))
+        else:
+            out.append((str(chunk), str(TEMPLATES / template), 0))
     return out
 
 
-def source_line(chunks: list[tuple[str, str]], line: int) -> str:
-    """The template location that produced output line ``line`` (1-based) of a traced render."""
+def source_line(chunks: list[tuple[str, str, int]], line: int) -> str:
+    """``templates/x.j2:12``: the template line that produced output line ``line`` (1-based) of a traced
+    render. A chunk of template text spans several lines and Jinja2 knows only where it starts, so the
+    line's own text is looked up in the template from there."""
     current = 1
-    for text, where in chunks:
-        current += text.count("\n")
-        if current >= line and text.strip():
-            return where
-    return chunks[-1][1] if chunks else "?"
+    for text, filename, start in chunks:
+        pieces = text.split("\n")
+        for i, piece in enumerate(pieces):
+            if current + i == line and piece.strip():
+                return f"{rel(filename)}:{_find_line(filename, start + i, piece.strip())}"
+        current += len(pieces) - 1
+    return f"{rel(chunks[-1][1])}:{chunks[-1][2]}" if chunks else "?"
+
+
+def _find_line(filename: str, near: int, text: str) -> int:
+    try:
+        lines = Path(filename).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return near
+    around = [c for c in (near, near + 1, near - 1, near + 2) if 1 <= c <= len(lines)]
+    for candidate in around:  # template text, copied verbatim
+        if text in lines[candidate - 1]:
+            return candidate
+    for candidate in around:  # else the expression that printed it
+        if "{{" in lines[candidate - 1]:
+            return candidate
+    return near
 
 
 # ----------------------------------------------------------------------------------------------------
