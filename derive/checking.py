@@ -11,13 +11,22 @@ whatever ``PYTHONHASHSEED`` is.
 """
 from __future__ import annotations
 
+import dataclasses
+import gc
 import hashlib
+import os
+import select
 import signal
 import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+
+try:
+    import resource
+except ImportError:  # not on Windows: the children's CPU time is then not counted
+    resource = None
 
 import mpmath
 import numpy as np
@@ -30,10 +39,9 @@ DPS = 30
 INEQUALITY_DPS = 200  # margins like log1p(e^{-300}) must not round to zero
 INEQUALITY_TOLERANCE = mpmath.mpf("1e-150")
 EQUALITY_TOLERANCE = mpmath.mpf("1e-18")
-# The exact tests of every derivation here finish in well under 0.5 s even on a loaded machine; the budget
-# is a safety net, generous so that the machine's load cannot change what a page says.
-EXACT_BUDGET_S = 10.0
-TIMED_OUT = "timed out"
+# CPU seconds, not wall time, so the machine's load cannot change what a page says; every exact test here
+# finishes in well under 0.5 s, and the budget is a safety net above that.
+EXACT_BUDGET_S = 5.0
 VERDICTS = ("correct", "imprecise", "wrong", "unverified")
 
 
@@ -51,6 +59,7 @@ class Outcome:
 class StepResult:
     step: Step
     outcome: Outcome
+    seconds: float = field(default=0.0, compare=False)  # CPU time of the check, for `derive build --timings`
 
     @property
     def ok(self) -> bool:
@@ -64,6 +73,7 @@ class ClaimResult:
     evidence: str
     method: str
     outcome: Outcome | None = None  # the outcome of the stated check (None when nothing is encoded)
+    seconds: float = field(default=0.0, compare=False)  # CPU time of the check, for `derive build --timings`
 
     def to_json(self, derivation: str) -> dict:
         return {
@@ -96,23 +106,49 @@ class _Timeout(Exception):
     pass
 
 
+_ASSUMPTIONS_FILE = os.path.join("sympy", "core", "assumptions.py")
+
+
+def _storing_a_fact(frame) -> bool:
+    """Whether SymPy is inside ``_ask``, which marks the fact it computes as unknown (None) on the object
+    before computing it: an exception there would leave a shared object (a symbol, a subexpression) wrongly
+    "unknown" for every later check of the build."""
+    while frame is not None:
+        code = frame.f_code
+        if code.co_name == "_ask" and code.co_filename.endswith(_ASSUMPTIONS_FILE):
+            return True
+        frame = frame.f_back
+    return False
+
+
 @contextmanager
 def _time_budget(seconds: float):
-    """Raise :class:`_Timeout` after ``seconds`` (main thread only; elsewhere no limit is enforced)."""
+    """Raise :class:`_Timeout` after ``seconds`` of this process's CPU time (main thread only; elsewhere no
+    limit is enforced). CPU time, not wall time: on a loaded machine a wall-clock budget would turn an
+    exact result into "undecided" and the build would depend on the neighbours' load. A timeout that finds
+    SymPy storing an assumption waits until it is done (up to four budgets more)."""
     if threading.current_thread() is not threading.main_thread() or seconds <= 0:
         yield
         return
+    armed = True
+    hard_stop = time.process_time() + 5 * seconds
 
     def on_alarm(signum, frame):
+        if not armed:  # a signal that lands after the block ended must not escape from it
+            return
+        if _storing_a_fact(frame) and time.process_time() < hard_stop:
+            signal.setitimer(signal.ITIMER_PROF, 0.005)
+            return
         raise _Timeout()
 
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(signal.SIGPROF, on_alarm)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        armed = False
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -198,9 +234,24 @@ def _to_mp(value):
     return mpmath.mpf(value)
 
 
+def _lambdify(symbols, value):
+    plain = [sp.Symbol(f"_p{i:04d}", **getattr(s, "assumptions0", {})) for i, s in enumerate(symbols)]
+    names = dict(zip(symbols, plain))
+    if isinstance(value, (list, tuple)):
+        value = [sp.sympify(e).xreplace(names) for e in value]
+    else:
+        value = sp.sympify(value).xreplace(names)
+    return sp.lambdify(plain, value, modules=[numeric_namespace(), "mpmath"], docstring_limit=0)
+
+
 def evaluator(symbols, entries, dps: int = DPS):
-    """Compile ``entries`` (a list of SymPy expressions) for mpmath evaluation at a point."""
-    fn = sp.lambdify(symbols, entries, modules=[numeric_namespace(), "mpmath"])
+    """Compile ``entries`` (a list of SymPy expressions) for mpmath evaluation at a point.
+
+    The symbols are renamed ``_p0000``, ``_p0001``, … (same order, same assumptions) first: lambdify would
+    replace each name that is not an identifier (``x_{1}``, ``W^I_11``) by a Dummy named after a
+    process-wide counter, so the printed code — the order of its terms, hence the probe's last digits —
+    would depend on what ran before in the process. (One substitution, not one per symbol, is also faster.)"""
+    fn = _lambdify(symbols, entries)
 
     def evaluate(point):
         with mpmath.workdps(dps):
@@ -241,32 +292,96 @@ def _entry_label(i: int, shape) -> str:
 # ----------------------------------------------------------------------------------------------------
 # exact zero test
 # ----------------------------------------------------------------------------------------------------
-def exact_zero(expr, budget: float = EXACT_BUDGET_S) -> str | None:
-    """The name of the method that proved ``expr == 0``; None when SymPy could not show it, or
-    :data:`TIMED_OUT` when the budget ran out (every step here, ``expand`` included, runs under it)."""
+EXACT_METHODS = ("identical", "expand", "cancel", "expand of the elementary form", "simplify")
+
+
+def exact_zero(expr, budget: float = EXACT_BUDGET_S, given=None) -> str | None:
+    """Return the name of the method that proved ``expr == 0`` (after substituting ``given``), or None when
+    undecided within ``budget`` seconds of CPU time. Everything past the structural comparison is under
+    the budget (``expand`` alone can take minutes).
+
+    ``expand`` (of the expression, then of its elementary form) decides most tests and runs here. ``cancel``
+    and ``simplify`` run in a forked child where there is one: a timeout stops them at an arbitrary point,
+    and what they leave behind (half-set module state, advanced Dummy counters) would make later checks
+    depend on where the timer hit; in a child it is thrown away with it."""
     expr = sp.sympify(expr)
-    if expr == 0:
+    if expr == 0 and not given:
         return "identical"
-    start = time.perf_counter()
+    start = time.process_time()
     try:
         with _time_budget(budget):
+            if given:
+                expr = expr.subs(given)
+                if expr == 0:
+                    return "identical"
             expanded = sp.expand(expr)
             if expanded == 0:
                 return "expand"
-            if sp.cancel(sp.together(expanded)) == 0:
-                return "cancel"
             elementary = to_elementary(expr)
             if sp.expand(elementary) == 0:
                 return "expand of the elementary form"
-            left = max(budget - (time.perf_counter() - start), 0.05)
-            with _time_budget(left):
-                if sp.simplify(elementary) == 0:
-                    return "simplify"
-    except _Timeout:
-        return TIMED_OUT
-    except (TypeError, ValueError, NotImplementedError, RecursionError):
+    except (_Timeout, TypeError, ValueError, NotImplementedError, RecursionError):
         return None
-    return None
+    left = budget - (time.process_time() - start)
+    if left <= 0:
+        return None
+
+    def heavy():
+        if sp.cancel(sp.together(expanded)) == 0:
+            return "cancel"
+        return "simplify" if sp.simplify(elementary) == 0 else None
+
+    if hasattr(os, "fork"):
+        return _in_child(heavy, left)
+    try:
+        with _time_budget(left):
+            return heavy()
+    except (_Timeout, TypeError, ValueError, NotImplementedError, RecursionError):
+        return None
+
+
+def _in_child(work, budget: float) -> str | None:
+    """``work()`` (one of EXACT_METHODS or None) in a forked child that exits after ``budget`` CPU seconds;
+    a child that dies, errs or hangs (a wall-clock guard) counts as undecided."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        code = 255
+        try:
+            gc.disable()  # a collection would touch every object and copy the parent's memory page by page
+            os.close(read)
+            signal.signal(signal.SIGPROF, lambda signum, frame: os._exit(254))
+            signal.setitimer(signal.ITIMER_PROF, max(budget, 0.01))
+            result = work()
+            code = EXACT_METHODS.index(result) if result in EXACT_METHODS else 255
+        except BaseException:
+            code = 255
+        finally:
+            try:
+                os.write(write, bytes([code]))
+            finally:
+                os._exit(0)
+    os.close(write)
+    try:
+        ready, _, _ = select.select([read], [], [], max(60.0, 30 * budget))
+        data = os.read(read, 1) if ready else b""
+    finally:
+        os.close(read)
+        if not data:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        os.waitpid(pid, 0)
+    return EXACT_METHODS[data[0]] if data and data[0] < len(EXACT_METHODS) else None
+
+
+def cpu_time() -> float:
+    """CPU seconds of this process and of its children that ended (the exact tests' forks)."""
+    if resource is None:
+        return time.process_time()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -333,11 +448,10 @@ def check_relation(rel: Relation, key: str) -> Outcome:
     methods = []
     given = dict(rel.domain.given)
     for a, b in zip(lhs, rhs):
-        m = exact_zero((a - b).subs(given) if given else a - b)
-        if m is None or m == TIMED_OUT:
-            why = (bi("the exact simplification did not finish within {b:g} s", "精确化简未在 {b:g} 秒内完成",
-                      b=EXACT_BUDGET_S) if m == TIMED_OUT else
-                   bi("SymPy's simplification does not reduce the difference to 0", "SymPy 的化简未能把两边之差化为 0"))
+        m = exact_zero(a - b, given=given)
+        if m is None:
+            why = bi("SymPy's simplification does not reduce the difference to 0 within {b:g} s of CPU time",
+                     "SymPy 的化简未能在 {b:g} 秒 CPU 时间内把两边之差化为 0", b=EXACT_BUDGET_S)
             return Outcome(True, "probe",
                            bi("checked numerically: both sides agree {ag} at {n} random points ({dps} digits); {why}",
                               "数值验证：在 {n} 个随机点两边一致（{ag_zh}，{dps} 位精度）；{why}",
@@ -368,7 +482,6 @@ def _check_differs(rel: Relation, lhs, rhs, symbols, key: str) -> Outcome:
                                {_display_name(s): fmt_num(v) for s, v in point.items() if s in symbols},
                                float(abs(a - b)))
     proof = exact_zero(sp.Add(*[(a - b) ** 2 for a, b in zip(lhs, rhs)])) if n == 1 else None
-    proof = None if proof == TIMED_OUT else proof
     if proof:
         return Outcome(False, "exact", bi("the two sides are equal everywhere (proved: {p})",
                                           "两边处处相等（已证明：{p}）", p=proof))
@@ -376,7 +489,7 @@ def _check_differs(rel: Relation, lhs, rhs, symbols, key: str) -> Outcome:
 
 
 def _condition(expr, symbols):
-    fn = sp.lambdify(symbols, expr, modules=[numeric_namespace(), "mpmath"])
+    fn = _lambdify(symbols, expr)
 
     def holds(point) -> bool:
         with mpmath.workdps(DPS):
@@ -516,10 +629,18 @@ def run_check(check, key: str) -> Outcome:
 
 
 def check_step(step: Step, derivation: str) -> StepResult:
-    return StepResult(step, run_check(step.check, f"{derivation}/step/{step.title}"))
+    start = cpu_time()
+    outcome = run_check(step.check, f"{derivation}/step/{step.title}")
+    return StepResult(step, outcome, cpu_time() - start)
 
 
 def check_claim(claim: Claim, derivation: str) -> ClaimResult:
+    start = cpu_time()
+    result = _check_claim(claim, derivation)
+    return dataclasses.replace(result, seconds=cpu_time() - start)
+
+
+def _check_claim(claim: Claim, derivation: str) -> ClaimResult:
     key = f"{derivation}/claim/{claim.where}/{claim.claim}"
     if claim.stated is None:
         return ClaimResult(claim, "unverified", claim.note or bi("no check is encoded for this claim",

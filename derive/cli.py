@@ -13,7 +13,7 @@ import sys
 import time
 
 from . import registry
-from .rendering import TemplateError
+from .rendering import TemplateError, WriteError
 
 COMMANDS = ("list", "build", "check", "verify", "show", "claims", "new", "timing")
 
@@ -41,60 +41,113 @@ def _progress(quiet: bool):
 
 
 def cmd_list(args) -> int:
+    from . import cache
+
+    # A fresh cache entry (same module source, engine and libraries as a build that succeeded) knows the
+    # section, title and page: no import of the derivations, no SymPy. Anything else is imported, so a
+    # module that fails to import is still reported with its file and line.
+    rows: dict[str, tuple[str, str, str]] = {}
+    declared = registry.declared() or {}
+    for name, path in declared.items():
+        entry = cache.load(name, cache.key(path))
+        if entry is not None:
+            rows[name] = (entry.summary["section"], entry.summary["title"], entry.summary["page"])
     failures = 0
-    for name in registry.names():
-        try:
-            d = registry.load(name)
-        except registry.DerivationError as exc:
-            print(f"derive: error: {exc}", file=sys.stderr)
+    if registry.declared() is None or len(rows) < len(declared):
+        for name in registry.names():
+            if name in rows:
+                continue
+            try:
+                d = registry.load(name)
+            except registry.DerivationError as exc:
+                print(f"derive: error: {exc}", file=sys.stderr)
+                failures += 1
+                continue
+            rows[name] = (d.section, d.title, d.page)
+    for name in registry.ordered(rows):
+        section, title, page = rows[name]
+        print(f"{name:<20} {section:<10} {title}  →  docs/{page}")
+    if registry.declared() is None or len(rows) < len(declared):
+        for module, error in registry.broken().items():
+            print(f"derive: error: derive/derivations/{module}.py does not import: {error}", file=sys.stderr)
             failures += 1
-            continue
-        print(f"{name:<20} {d.section:<10} {d.title}  →  docs/{d.page}")
-    for module, error in registry.broken().items():
-        print(f"derive: error: derive/derivations/{module}.py does not import: {error}", file=sys.stderr)
-        failures += 1
     return 1 if failures else 0
+
+
+def print_timings(built, top: int = 10) -> None:
+    """The slowest derivations (CPU seconds by phase) and the slowest checks of this build; a cached
+    derivation shows the times of the build that made its cache entry."""
+    phases = ("load", "check", "code", "plots", "page", "total")
+    parts = sorted(built.parts.items(), key=lambda item: -item[1].timings.get("cpu", {}).get("total", 0.0))
+    width = max([len(n) for n in built.parts] + [10])
+    print(f"slowest derivations (CPU s; 'cached': times of the build that made the cache entry)")
+    print(f"  {'derivation':<{width}}  " + "  ".join(f"{p:>6}" for p in phases) + "    wall")
+    for name, part in parts:
+        cpu = part.timings.get("cpu", {})
+        print(f"  {name:<{width}}  " + "  ".join(f"{cpu.get(p, 0.0):6.2f}" for p in phases)
+              + f"  {part.timings.get('wall', 0.0):6.2f}" + ("  cached" if part.cached else ""))
+    checks = sorted(((row[0], name, *row[1:]) for name, part in built.parts.items()
+                     for row in part.timings.get("checks", [])), key=lambda row: -row[0])
+    print(f"slowest checks (CPU s; {sum(len(p.timings.get('checks', [])) for p in built.parts.values())} in all)")
+    for seconds, name, kind, title, method in checks[:top]:
+        title = title if len(title) <= 70 else title[:69] + "…"
+        print(f"  {seconds:6.2f}  {name:<{width}}  {kind:<5}  {title} [{method}]")
+    site = "cached" if built.site_cached else f"{built.site_seconds:.2f} s"
+    print(f"site pages: {site}")
+
+
+def _verdict_counts(built) -> dict[str, int]:
+    counts = {v: 0 for v in ("correct", "imprecise", "wrong", "unverified")}
+    for part in built.parts.values():
+        for verdict, n in part.summary["verdicts"].items():
+            counts[verdict] = counts.get(verdict, 0) + n
+    return counts
 
 
 def cmd_build(args) -> int:
     from . import pipeline, site_assets
 
-    names = registry.resolve(args.names)
+    start = time.perf_counter()
     report = _progress(args.quiet)
     built = pipeline.build_outputs(args.names, report)
-    failed = [(n, r) for n, c in built.checked.items() for r in c.failed_steps]
-    for name, r in failed:
-        print(f"derive: step failed in {name}: {r.step.title}: {r.outcome.detail}", file=sys.stderr)
+    failed = built.failed_steps()
+    for name, title, detail in failed:
+        print(f"derive: step failed in {name}: {title}: {detail}", file=sys.stderr)
     if failed:
         print(f"derive: {len(failed)} step(s) failed; nothing written", file=sys.stderr)
         return 1
-    changed = pipeline.write(built)
+    changed = pipeline.write(built, progress=report)
     report(f"wrote {len(changed)} changed file(s) of {len(built.files)}")
     for rel in changed:
         print(rel)
     report(site_assets.install_mathjax())
-    claims = built.claims_json()
-    counts = {v: sum(1 for c in claims if c["verdict"] == v) for v in ("correct", "imprecise", "wrong", "unverified")}
-    report(f"built {', '.join(names)}: claims " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    counts = _verdict_counts(built)
+    report(f"built {', '.join(built.parts)}: claims " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    if args.timings:
+        print_timings(built)
+        print(f"whole build: {time.perf_counter() - start:.2f} s wall")
     return 0
 
 
 def cmd_check(args) -> int:
     from . import pipeline
 
+    start = time.perf_counter()
     built = pipeline.build_outputs(None, _progress(args.quiet))
     problems = pipeline.stale(built)
-    failed = [f"step failed in {n}: {r.step.title}: {r.outcome.detail}"
-              for n, c in built.checked.items() for r in c.failed_steps]
+    failed = [f"step failed in {name}: {title}: {detail}" for name, title, detail in built.failed_steps()]
     for line in failed + problems:
         print(line)
+    if args.timings:
+        print_timings(built)
+        print(f"whole check: {time.perf_counter() - start:.2f} s wall")
     if problems or failed:
-        print(f"derive check: {len(problems)} stale or missing file(s), {len(failed)} failed step(s); "
+        print(f"derive check: {len(problems)} problem(s) with files, {len(failed)} failed step(s); "
               f"run 'derive build'", file=sys.stderr)
         return 1
     print(f"derive check: {len(built.files)} outputs up to date; "
-          f"{sum(len(c.steps) for c in built.checked.values())} steps and "
-          f"{sum(len(c.claims) for c in built.checked.values())} claims checked")
+          f"{sum(p.summary['steps'] for p in built.parts.values())} steps and "
+          f"{sum(p.summary['claims'] for p in built.parts.values())} claims checked")
     return 0
 
 
@@ -163,7 +216,7 @@ def cmd_show(args) -> int:
 def cmd_claims(args) -> int:
     from . import pipeline
 
-    claims = pipeline.build_outputs(None).claims_json()
+    claims = pipeline.build_outputs(None).claims_json()  # read from docs/claims.json as built
     if args.json:
         print(json.dumps(claims, ensure_ascii=False, indent=2))
         return 0
@@ -216,16 +269,20 @@ def cmd_timing(args) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="derive", description=__doc__.splitlines()[0])
+    p = _Parser(prog="derive", description=__doc__.splitlines()[0],
+                epilog="Environment: DERIVE_JOBS=N worker processes (unset or empty: one per core); "
+                       "DERIVE_CACHE=0 turns the build cache off; DERIVE_DEBUG=1 shows tracebacks.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
     s = sub.add_parser("list", help="list the registered derivations")
     s.set_defaults(run=cmd_list)
     s = sub.add_parser("build", help="derive, check and write pages, code and plots")
-    s.add_argument("names", nargs="*", metavar="NAME")
+    s.add_argument("names", nargs="*", metavar="NAME", help="derive these afresh (the others come from the cache)")
     s.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    s.add_argument("--timings", action="store_true", help="print the slowest derivations and checks")
     s.set_defaults(run=cmd_build)
     s = sub.add_parser("check", help="fail when committed outputs are stale or a step fails")
-    s.add_argument("-q", "--quiet", action="store_true")
+    s.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    s.add_argument("--timings", action="store_true", help="print the slowest derivations and checks")
     s.set_defaults(run=cmd_check)
     s = sub.add_parser("verify", help="verify the generated code numerically")
     s.add_argument("names", nargs="*", metavar="NAME")
@@ -250,27 +307,45 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--quick", action="store_true", help="the small CI grid: seconds, not minutes")
     s.add_argument("--out", metavar="FILE", help="default docs/timing/DEVICE.json (quick: a temp file)")
     s.set_defaults(run=cmd_timing)
+    p.commands = sub.choices
     return p
 
 
+def parse(argv) -> argparse.Namespace:
+    """The command, then its arguments with options anywhere among the names (``build a -q b``):
+    argparse's intermixed parsing, which it cannot do through subparsers, so the command is split off
+    here."""
+    p = parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    at = next((i for i, a in enumerate(argv) if not a.startswith("-")), None)
+    if at is None:
+        return p.parse_args(argv)  # --help, or the error that a command is needed
+    if any(a in ("-h", "--help") for a in argv[:at]):
+        p.parse_args(["--help"])  # prints the help and exits 0
+    if argv[:at]:
+        p.error(f"unrecognized arguments before the command: {' '.join(argv[:at])}")
+    command = argv[at]
+    if command not in p.commands:
+        p.error(f"argument COMMAND: invalid choice: '{command}'")
+    args = p.commands[command].parse_intermixed_args(argv[at + 1:])
+    args.command = command
+    return args
+
+
 def main(argv=None) -> int:
+    from .pipeline import BuildError, ConfigError
+
     try:
-        args = parser().parse_args(argv)
+        args = parse(argv)
         return args.run(args)
-    except UsageError as exc:
+    except (UsageError, registry.UnknownDerivation, registry.DerivationError, TemplateError, ConfigError) as exc:
         print(f"derive: error: {exc}", file=sys.stderr)
         return 2
-    except registry.UnknownDerivation as exc:
+    except (WriteError, BuildError) as exc:
         print(f"derive: error: {exc}", file=sys.stderr)
-        return 2
-    except registry.DerivationError as exc:
-        print(f"derive: error: {exc}", file=sys.stderr)
-        return 2
-    except TemplateError as exc:
-        print(f"derive: error: {exc}", file=sys.stderr)
-        return 2
+        return 1
     except KeyboardInterrupt:
-        print("derive: interrupted; nothing half-written", file=sys.stderr)
+        print("derive: interrupted; no output was changed half-way", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0

@@ -11,7 +11,7 @@ import sympy as sp
 
 from .model import CodeFunction, CodeModule
 from .printing import numpy_code, tex
-from .rendering import render
+from .rendering import TemplateError, render, source_line, traced_render
 
 HELPERS = ("_as_float", "_positive_temperature", "_lse", "_softmax", "_sigmoid", "_max_subgradient")
 
@@ -45,7 +45,23 @@ def module_source(module: CodeModule, derivation) -> str:
         })
     used_text = "\n".join(line for f in functions for line in f["lines"] + f["prologue"])
     used = [h for h in HELPERS if re.search(rf"\b{h}\(", used_text)]
-    source = render(module.template, module=module, derivation=derivation, functions=functions,
-                    helpers=used, **dict(module.context))
-    compile(source, f"derive/generated/{module.name}.py", "exec")  # a broken template fails here, not on import
+    context = dict(module=module, derivation=derivation, functions=functions, helpers=used, **dict(module.context))
+    source = render(module.template, **context)
+    check_compiles(source, module.template, context, f"derive/generated/{module.name}.py")
     return source
+
+
+def check_compiles(source: str, template: str, context: dict, target: str) -> None:
+    """A broken code template fails here, not when the generated module is imported: the error names the
+    template file and line that wrote the offending line, the generated file and line, and the cause."""
+    try:
+        compile(source, target, "exec")
+    except SyntaxError as exc:
+        line = exc.lineno or 0
+        try:
+            where = source_line(traced_render(template, **context), line)
+        except Exception:  # explaining the failure must not hide it
+            where = f"templates/{template}"  # no line known
+        text = (exc.text or "").strip()
+        raise TemplateError(f"broken template {where}: it generates invalid Python at {target}:{line}: "
+                            f"{exc.msg}" + (f": {text}" if text else "")) from None

@@ -1,17 +1,22 @@
 """The registry of derivations: each module in ``derive.derivations`` decorates one function with
-``@register("name")``; modules are discovered in sorted order so the registry is the same on every run."""
+``@register("name")``; modules are discovered in sorted order so the registry is the same on every run.
+
+:func:`declared` reads the names from the sources without importing them (a regular expression over
+``@register("...")``), so the CLI can answer from the build cache without importing SymPy; anything it
+cannot read for certain makes callers import the modules (:func:`names`)."""
 from __future__ import annotations
 
 import difflib
 import importlib
-import pkgutil
+import re
 import traceback
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from .model import Derivation
+if TYPE_CHECKING:
+    from .model import Derivation
 
-_REGISTRY: dict[str, Callable[[], Derivation]] = {}
+_REGISTRY: dict[str, Callable[[], "Derivation"]] = {}
 _BROKEN: dict[str, str] = {}  # module name -> one-line import error
 _LOADED = False
 
@@ -55,12 +60,55 @@ def _cause(exc: BaseException) -> str:
 
 
 def register(name: str):
-    def decorate(fn: Callable[[], Derivation]):
+    def decorate(fn: Callable[[], "Derivation"]):
         if name in _REGISTRY and _REGISTRY[name] is not fn:
             raise ValueError(f"derivation {name!r} registered twice")
         _REGISTRY[name] = fn
         return fn
     return decorate
+
+
+DERIVATIONS_DIR = _PACKAGE_DIR / "derivations"
+# @register("name") or @register(NAME) with a module-level NAME = "name"
+_REGISTER = re.compile(r"""^@register\(\s*(?:(["'])([^"'\\]+)\1|([A-Za-z_]\w*))\s*\)\s*$""", re.MULTILINE)
+_CONSTANT = r"""^{}\s*(?::\s*str\s*)?=\s*(["'])([^"'\\]+)\1\s*(?:#.*)?$"""
+
+
+def module_files() -> list[Path]:
+    """The derivation modules, sorted by name; ``_``-prefixed modules are helpers of a derivation (e.g. its
+    code targets), not derivations."""
+    return sorted(p for p in DERIVATIONS_DIR.glob("*.py") if not p.name.startswith("_"))
+
+
+def declared() -> dict[str, Path] | None:
+    """name → module file for every derivation, in registry order, read from the sources without importing
+    them; None when a module does not declare exactly one ``@register("name")`` at the start of a line (a
+    broken or unusual module: callers then import everything and report what fails)."""
+    found: dict[str, Path] = {}
+    for path in module_files():
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        matches = _REGISTER.findall(source)
+        if len(matches) != 1:
+            return None
+        _, name, constant = matches[0]
+        if constant:
+            values = re.findall(_CONSTANT.format(re.escape(constant)), source, re.MULTILINE)
+            if len(values) != 1:
+                return None
+            name = values[0][1]
+        if name in found:
+            return None
+        found[name] = path
+    return {name: found[name] for name in ordered(found)}
+
+
+def ordered(names) -> list[str]:
+    """``names`` in registry order: the seed's order, then by name."""
+    rank = {name: i for i, name in enumerate(SEED_ORDER)}
+    return sorted(names, key=lambda n: (rank.get(n, len(rank)), n))
 
 
 def _discover() -> None:
@@ -69,13 +117,11 @@ def _discover() -> None:
         return
     from . import derivations
 
-    for info in sorted(pkgutil.iter_modules(derivations.__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):  # helpers of a derivation (e.g. its code targets), not derivations
-            continue
+    for path in module_files():
         try:
-            importlib.import_module(f"{derivations.__name__}.{info.name}")
+            importlib.import_module(f"{derivations.__name__}.{path.stem}")
         except Exception as exc:  # one broken module must not hide the others; full builds still fail
-            _BROKEN[info.name] = f"{where(exc)}: {_cause(exc)}"
+            _BROKEN[path.stem] = f"{where(exc)}: {_cause(exc)}"
     _LOADED = True
 
 
@@ -91,8 +137,7 @@ SEED_ORDER = ("conv1x1", "max-logsumexp", "argmax-softargmax", "rnn-jacobian", "
 
 def names() -> list[str]:
     _discover()
-    rank = {name: i for i, name in enumerate(SEED_ORDER)}
-    return sorted(_REGISTRY, key=lambda n: (rank.get(n, len(rank)), n))
+    return ordered(_REGISTRY)
 
 
 def closest(name: str, choices) -> str | None:
@@ -128,10 +173,12 @@ def source_file(name: str) -> str:
     return _REGISTRY[name].__code__.co_filename
 
 
-_CACHE: dict[str, Derivation] = {}
+_CACHE: dict[str, "Derivation"] = {}
 
 
-def load(name: str) -> Derivation:
+def load(name: str) -> "Derivation":
+    from .model import Derivation
+
     resolve([name])
     if name not in _CACHE:
         fn = _REGISTRY[name]

@@ -28,4 +28,8 @@ def repo_copy(tmp_path):
         shutil.copytree(ROOT / name, dest / name, ignore=ignore)
     for name in ("pyproject.toml", "mkdocs.yml"):
         shutil.copy2(ROOT / name, dest / name)
+    # the MathJax copy (git-ignored, ~10 MB) is a site source `derive check` looks for: share this checkout's
+    mathjax = ROOT / "docs" / "assets" / "mathjax"
+    if mathjax.is_dir():
+        (dest / "docs" / "assets" / "mathjax").symlink_to(mathjax)
     return dest
