@@ -244,6 +244,21 @@ class DeriveLatexPrinter(LatexPrinter):
     def _print_BigO(self, expr):
         return r"\mathcal{O}\left(%s\right)" % self._print(expr.args[0])
 
+    # --- added for A6.1 (conv1x1) ----------------------------------------------------------------------
+    def _print_MatAdd(self, expr):
+        """A matrix sum built as ``sp.MatAdd(a, b)`` in an order other than SymPy's prints as written, the
+        order a textbook uses: W_2 W_1 X + (W_2 b_1 + b_2) 1ᵀ. A sum from arithmetic (``a + b``) has its
+        terms sorted by ``default_sort_key`` and is printed in the printer's usual order, as before (so is a
+        written sum whose order happens to be that sorted one, as for products, see :func:`_written`)."""
+        if list(expr.args) != sorted(expr.args, key=sp.default_sort_key):
+            return self._print_Add(expr, order="none")
+        return self._print_Add(expr)
+
+    def _print_Identity(self, expr):
+        # I_P: the size matters in I_P ⊗ W (P copies of W); SymPy prints a bare blackboard-bold I
+        rows = expr.shape[0]
+        return r"I" if rows.is_number else r"I_{%s}" % self._print(rows)
+
 
 def _written(expr) -> bool:
     """An unevaluated commutative product, without a sign or a denominator, whose factors are not in SymPy's

@@ -34,7 +34,7 @@ def test_every_claim_has_a_computed_verdict_with_evidence(built, name):
         assert r.verdict in VERDICTS
         assert str(r.evidence).strip(), r.claim.where
         if r.verdict == "unverified":
-            assert r.claim.note.strip(), f"unverified claim {r.claim.where!r} must say why in its note"
+            assert str(r.claim.note).strip(), f"unverified claim {r.claim.where!r} must say why in its note"
 
 
 @pytest.mark.parametrize("name", NAMES)
