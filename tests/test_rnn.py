@@ -240,7 +240,7 @@ def test_generated_module_is_up_to_date_and_deterministic():
 
 def test_matrix_nodes_print_as_the_seed_writes_them():
     """SymPy's own nodes (no look-alike classes): tanh applied entrywise prints tanh(·), also inside the
-    transposed derivative that MatrixExpr.diff rebuilds; the all-ones matrix prints 𝟙; a tuple of relations
+    transposed derivative that MatrixExpr.diff rebuilds; the all-ones matrix prints 𝟏; a tuple of relations
     (a step's general forms) prints as one gathered block, a nested tuple as one line."""
     import sympy as sp
     from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
@@ -254,9 +254,8 @@ def test_matrix_nodes_print_as_the_seed_writes_them():
     assert tex(ElementwiseApplyFunction(TanhPrime, W * h)) == r"\tanh'\left(W h\right)"
     diff = ElementwiseApplyFunction(Tanh, W * h).diff(h)
     assert tex(diff) == r"W^{\top} \operatorname{diag}\left(\tanh'\left(W h\right)\right)"
-    assert tex(sp.OneMatrix(3, 1)) == r"\mathbb{1}"
-    d = sp.Symbol("d")  # a function without a name of its own keeps SymPy's (d ↦ f(d))∘(W) form
-    assert tex(ElementwiseApplyFunction(sp.Lambda(d, sp.exp(2 * d)), W)) == \
-        r"{\left( d \mapsto e^{2 d} \right)}_{\circ}\left({W}\right)"
+    assert tex(sp.OneMatrix(3, 1)) == r"\mathbf{1}"
+    d = sp.Symbol("d")  # a function without a name of its own prints applied to W, as the textbook writes it
+    assert tex(ElementwiseApplyFunction(sp.Lambda(d, sp.exp(2 * d)), W)) == r"e^{2 W}"
     a, b = Relation(sp.Symbol("a"), sp.Integer(1)), Relation(sp.Symbol("b"), sp.Integer(2))
     assert tex(((a, b), a)) == r"\begin{gathered}a = 1 \qquad b = 2 \\ a = 1\end{gathered}"
