@@ -240,7 +240,7 @@ def test_generated_module_is_up_to_date_and_deterministic():
 
 def test_matrix_nodes_print_as_the_seed_writes_them():
     """SymPy's own nodes (no look-alike classes): tanh applied entrywise prints tanh(·), also inside the
-    transposed derivative that MatrixExpr.diff rebuilds; the all-ones matrix prints 𝟙; a tuple of relations
+    transposed derivative that MatrixExpr.diff rebuilds; the all-ones matrix prints 𝟏; a tuple of relations
     (a step's general forms) prints as one gathered block, a nested tuple as one line."""
     import sympy as sp
     from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction

@@ -18,8 +18,8 @@ from ..kit import central_difference, matrix_symbols as ms
 from ..kit import relative_error as _rel  # max |a − b| / max(1, max |b|), the name verify_rnn uses
 from ..model import CodeModule, Relation, Step, VerifyRow
 from ..printing import tex
-from .rnn_jacobian import (D, H, O, T_BPTT, W_I, W_R, b_vec, bptt, explicit, state_jacobian, state_symbols,
-                           unroll)
+from .rnn_jacobian import (D, H, O, T_BPTT, W_I, W_R, b_vec, bptt, explicit, named, state_jacobian,
+                           state_symbols, unroll)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -118,9 +118,9 @@ def code_steps():
     # the Jacobian recursion of the code against SymPy's Jacobian (t − l = 2, one sample)
     hl = state_symbols(1)
     # the code computes tanh′(a_k) as 1 − h_k² from the cached h_k (the step “tanh′ = 1 − tanh²” above)
-    aa, _ = unroll(3, hl, 1)
+    aa, hh = unroll(3, hl, 1)
     J1 = explicit(f["J"], {s["a_k"]: aa[2], s["W_hh"]: W_R, s["J"]: sp.eye(H)})
-    J2 = explicit(f["J"], {s["a_k"]: aa[3], s["W_hh"]: W_R, s["J"]: J1})
+    J2 = named(explicit(f["J"], {s["a_k"]: aa[3], s["W_hh"]: W_R, s["J"]: J1}), aa, hh)
     steps = [
         Step("Code, forward: the hoisted projection P = X W_ihᵀ + 𝟙 bᵀ plus H_{t−1} W_hhᵀ is the model's a_t, "
              f"row by row (B = {B})", Relation(A_exp, A_model),
@@ -137,12 +137,12 @@ def code_steps():
              "\\text{sample})$ pairs stacked as rows; likewise $\\Delta^{\\top} X$, $\\Delta^{\\top}\\mathbb{1}$ and "
              "$\\Delta W_{ih}$."),
         Step("Code, state Jacobian: J ← diag(tanh′(a_k)) W_hh J, started at J = I, is ∂h_t/∂h_l (t − l = 2)",
-             Relation(J2, state_jacobian(3, 1)),
+             Relation(J2, state_jacobian(3, 1, name=True)),
              "`rnn_state_jacobian` runs this recursion for $k = l+1, \\dots, t$ with the cached $h_k$."),
     ]
-    shown = ((s["A_t"], f["A_t"]), (s["Delta_t"], f["Delta_t"]),
-             (ms(r"\partial E/\partial W_{hh}", H, H), f["dW_hh"]), (s["J"], f["J"]))
-    return [dataclasses.replace(st, show=Relation(lhs, rhs)) for st, (lhs, rhs) in zip(steps, shown)]
+    page = code_display()
+    shown = (page["forward"][0], page["backward"], page["grads"], Relation(s["J"], f["J"]))
+    return [dataclasses.replace(st, show=form) for st, form in zip(steps, shown)]
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -185,9 +185,16 @@ def code_display():
     s, f = code_symbols(), code_formulas()
     return {
         "projection": Relation(s["P"], f["P"]),
-        "forward": [Relation(s["A_t"], f["A_t"]), Relation(s["H_t"], f["H_t"])],
-        "backward": Relation(s["Delta_t"], f["Delta_t"]),
-        "grads": {k: f[k] for k in ("dW_hh", "dW_ih", "db", "dh0", "dX")},
+        "forward": [Relation(s["A_t"], sp.MatAdd(s["P_t"], s["H_prev"] * s["W_hh"].T, evaluate=False)),
+                    Relation(s["H_t"], f["H_t"])],
+        # Δ_t as the code computes it, with 𝟙 − H_t ⊙ H_t written in the textbook's order
+        "backward": Relation(s["Delta_t"], sp.HadamardProduct(
+            s["G_t"] + s["Delta_next"] * s["W_hh"],
+            sp.MatAdd(Ones(CB, H), -sp.HadamardProduct(s["H_t"], s["H_t"]), evaluate=False))),
+        "grads": tuple(tuple(Relation(ms(r"\frac{\partial E}{\partial %s}" % name, *f[key].shape), f[key])
+                             for key, name in line)
+                       for line in ((("dW_hh", "W_{hh}"), ("dW_ih", "W_{ih}")), (("db", "b"), ("dh0", "h_0")),
+                                    (("dX", "X"),))),
         "jacobian": Relation(s["J"], f["J"]),
     }
 
