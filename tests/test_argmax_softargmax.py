@@ -318,11 +318,21 @@ def test_generated_module_is_printed_from_the_derivation():
     assert module_source(module, d) == (ROOT / "derive/generated/soft_argmax.py").read_text(encoding="utf-8")
 
 
-def test_checker_results():
+@pytest.fixture(scope="module")
+def derivation():
     from derive import registry
+
+    return registry.load("argmax-softargmax")
+
+
+@pytest.fixture(scope="module")
+def checked(derivation):
     from derive.checking import check_derivation
 
-    checked = check_derivation(registry.load("argmax-softargmax"))
+    return check_derivation(derivation)
+
+
+def test_checker_results(checked):
     assert not checked.failed_steps, [r.step.title for r in checked.failed_steps]
     verdicts = {r.claim.where: r.verdict for r in checked.claims}
     assert "unverified" not in verdicts.values()
@@ -337,6 +347,113 @@ def test_checker_results():
     # limit statements fail at ties (S_t → mean of the tied indices; exact test above) but hold otherwise
     assert verdicts["A6.2 ②, the temperature form and its limit"] == "imprecise"
     assert verdicts["A6.2 ②, the parenthesis after the temperature form"] == "imprecise"
+
+
+# ----------------------------------------------------------------------------------------------------
+# the page: answers, errata fields, worked counter-examples, both languages
+# ----------------------------------------------------------------------------------------------------
+def test_answer_gradient_is_the_autograd_gradient(rng, derivation):
+    """The boxed general result t(diag 𝐬 − 𝐬𝐬ᵀ)𝐢, with numbers put in for 𝐬, 𝐢 and t, is torch's gradient."""
+    import sympy as sp
+
+    torch = pytest.importorskip("torch")
+    from derive.derivations import argmax_softargmax as m
+
+    result = derivation.answers[1].result
+    assert result.lhs == sp.Derivative(m.S_t, m.xvec)
+    for n, t in ((2, 0.4), (3, 1.7), (6, 5.0)):
+        x = rng.normal(scale=2.0, size=n)
+        xt = torch.tensor(x, requires_grad=True)
+        (torch.softmax(t * xt, dim=0) * torch.arange(1, n + 1, dtype=torch.float64)).sum().backward()
+        s = special.softmax(t * x)
+        value = result.rhs.xreplace({m.S_VEC: sp.ImmutableMatrix(s), m.I_VEC: sp.ImmutableMatrix(range(1, n + 1)),
+                                     m.t: sp.Float(t)}).doit()
+        np.testing.assert_allclose(np.array(sp.Matrix(value), dtype=float).ravel(), xt.grad.numpy(), rtol=1e-12,
+                                   atol=1e-15)
+
+
+def test_answer_bound_holds_in_float64(rng, derivation):
+    """The third answer's |S_t − argmax 𝐱| ≤ n(n−1)/2·e^{−tδ}, against SciPy's softmax."""
+    import sympy as sp
+
+    from derive.derivations import argmax_softargmax as m
+
+    bound = sp.lambdify((m.n_, m.t, m.delta), derivation.answers[2].result.rhs, "numpy")
+    for _ in range(200):
+        n, t = int(rng.integers(2, 8)), float(10 ** rng.uniform(-2, 2))
+        x = rng.normal(scale=2.0, size=n)
+        top = np.sort(x)
+        err = abs(ref_value(x, t, -1, 1) - (np.argmax(x) + 1))
+        assert err <= bound(n, t, top[-1] - top[-2]) * (1 + 1e-12) + 1e-13
+
+
+def test_answers_are_general_forms(derivation):
+    """No explicit-size instance (x1, x2, …) in the boxed results: they hold for every n."""
+    assert len(derivation.answers) == 3
+    for a in derivation.answers:
+        names = {str(s) for s in a.result.lhs.free_symbols | a.result.rhs.free_symbols}
+        assert not any(name[1:].isdigit() for name in names), names
+
+
+def test_every_claim_has_its_errata_fields(derivation, checked):
+    titles = {str(s.title) for s in derivation.steps}
+    for r in checked.claims:
+        c = r.claim
+        assert str(c.why).strip(), c.where
+        assert not c.step or str(c.step) in titles, (c.where, c.step)
+        if r.verdict == "correct":
+            assert c.severity == "" and c.corrected is None, c.where
+        else:
+            assert c.severity in ("slip", "degenerate", "error"), c.where
+            assert hasattr(c.corrected, "free_symbols"), c.where  # a SymPy statement, printed, not prose
+            assert c.step, c.where
+    errors = {r.claim.where for r in checked.claims if r.claim.severity == "error"}
+    assert errors == {r.claim.where for r in checked.claims if r.verdict == "wrong"}
+
+
+def test_counter_examples_are_the_worked_ones(checked):
+    """The first counter-example is the small one the why line quotes, with entries counted from 1."""
+    evidence = {r.claim.where: str(r.evidence) for r in checked.claims}
+    assert evidence["A6.2 ②, first gradient formula"].startswith(
+        "at x1 = 0, x2 = 0: left side [1] = 0.25, right side [1] = -0.25")
+    assert "at t = 1, x1 = 0, x2 = 0: left side [1] = 0.25" in evidence["A6.2 ②, “随即求导得”, the expression under the limit"]
+    assert "right side = 0.75" in evidence["A6.2 ②, final formula"]
+    assert "x = (0, 0, 1): the seed's value S_1(𝐱) = 2.364" in evidence["A6.2 ②, first soft-argmax display"]
+    assert "x = (0, 0, 0.5)" in evidence["A6.2 ②, smoothing chain, lines 5–6"]
+    assert "x = (0, 1, 0.5), t₁ = 0.1, t₂ = 1" in evidence["A6.2 ②, “显然，这是一个更接近的近似”"]
+    assert "50, 5000, 500000 at t = 100" in evidence["A6.2 ②, first remark after the limit"]
+    assert "x = (1, 0, 1)" in evidence["A6.2 ②, the temperature form and its limit"]
+
+
+def test_worked_cases_come_first_in_every_search():
+    from derive.checking import rng_for
+    from derive.derivations import _argmax_numerics as nm
+
+    probe = nm.Worked(nm.probe_soft_argmax_close, {"x": nm.mp(0, 0, 1)})
+    for key in ("a", "b", "a"):
+        rng = rng_for(key)
+        first, second = probe(rng), probe(rng)
+        assert first.point == {"x": "(0, 0, 1)"} and not first.holds
+        assert second.point != first.point
+
+
+def test_every_text_has_chinese(derivation, checked):
+    import re
+
+    from derive.i18n import catalog
+    from derive.i18n.coverage import missing_prose, monolingual_evidence, prose
+
+    assert missing_prose(derivation, "argmax_softargmax") == []
+    assert monolingual_evidence(checked) == []
+    # the probes' own words are Chinese on the Chinese page (the checker's method names are the engine's)
+    english = re.compile(r"\b(?!softmax|argmax|one|hot|exp|max|lim|sets?\b)[a-z]{3,}\b")
+    for r in checked.claims:
+        zh = re.sub(r"（(expand|simplify)[^）]*）", "", r.evidence.zh)
+        assert not english.search(zh), (r.claim.where, english.search(zh).group(), zh)
+    # no stale entries: every key of the catalog is a text of the page
+    texts = {str(v) for _, v in prose(derivation)}
+    stale = [k for k in catalog("argmax_softargmax") if k not in texts and k not in catalog(None)]
+    assert not stale, stale
 
 
 # ----------------------------------------------------------------------------------------------------
