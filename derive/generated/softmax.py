@@ -47,7 +47,7 @@ def logsumexp(x, axis=-1, *, t=1.0):
 
     Formula (LaTeX printed from the SymPy expression)::
 
-        \frac{\operatorname{LSE}\left(t \mathbf{x}\right)}{t} = m + \frac{\log{\left(\sum_{j=1}^{n} e^{t \left(- m + x_{j}\right)} \right)}}{t}
+        \frac{\operatorname{LSE}\left(t \mathbf{x}\right)}{t} = m + \frac{\log{\left(\sum_{j=1}^{n} e^{t \left(x_{j} - m\right)} \right)}}{t}
     """
     x = _as_float(x)
     t = _positive_temperature(t)
@@ -110,7 +110,7 @@ def softmax(x, axis=-1, *, t=1.0):
 
     Formula (LaTeX printed from the SymPy expression)::
 
-        \operatorname{softmax}\left(t \mathbf{x}\right) = \frac{e^{t \left(- m + \mathbf{x}\right)}}{\sum_{j=1}^{n} e^{t \left(- m + x_{j}\right)}}
+        \operatorname{softmax}\left(t \mathbf{x}\right) = \frac{e^{t \left(\mathbf{x} - m\right)}}{\sum_{j=1}^{n} e^{t \left(x_{j} - m\right)}}
     """
     x = _as_float(x)
     t = _positive_temperature(t)
