@@ -228,18 +228,6 @@ class DeriveLatexPrinter(LatexPrinter):
             return r"\mathbf{1}_{%s}^{\top}" % self._print(cols)
         return r"\mathbf{1}_{%s \times %s}" % (self._print(rows), self._print(cols))
 
-    def _print_MatAdd(self, expr):
-        # A sum built unevaluated in an order of its own (the seed's order of the four terms, 1 − f) prints
-        # in that order; a sum in SymPy's canonical order prints as SymPy prints it.
-        if sp.MatAdd(*expr.args, evaluate=True).args == expr.args:
-            return self._print_Add(expr)
-        terms = list(expr.args)
-        out = self._print(terms[0])
-        for term in terms[1:]:
-            sign, term = (" - ", -term) if term.could_extract_minus_sign() else (" + ", term)
-            out += sign + self._print(term)
-        return out
-
     # --- costs ---------------------------------------------------------------------------------------
     def _print_BigO(self, expr):
         return r"\mathcal{O}\left(%s\right)" % self._print(expr.args[0])
