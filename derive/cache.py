@@ -44,11 +44,6 @@ def _hash_files(paths) -> str:
     return h.hexdigest()
 
 
-def reference_dir() -> Path:
-    """Published tables that derivations reproduce (``../shared/reference`` beside the checkout)."""
-    return ROOT.parent / "shared" / "reference"
-
-
 @lru_cache(maxsize=1)
 def engine_fingerprint() -> str:
     derive_dir = ROOT / "derive"
@@ -56,7 +51,7 @@ def engine_fingerprint() -> str:
               if not {"generated", "bench"} & set(p.relative_to(derive_dir).parts)  # not read by a build
               and not (p.parent.name == "derivations" and not p.name.startswith("_"))]
     templates = [p for p in (ROOT / "templates").rglob("*") if p.is_file()]
-    references = [p for p in reference_dir().glob("*") if p.is_file()]
+    references = [p for p in (ROOT / "derive" / "reference").glob("*") if p.is_file()]
     from importlib import metadata  # ~0.1 s: only when a key is needed
 
     versions = [sys.version]

@@ -28,6 +28,10 @@ def repo_copy(tmp_path):
         shutil.copytree(ROOT / name, dest / name, ignore=ignore)
     for name in ("pyproject.toml", "mkdocs.yml"):
         shutil.copy2(ROOT / name, dest / name)
+    # this checkout's build cache: keyed by file names and contents, so the copy hits it wherever it lies
+    # (the byte-identity test in test_cli builds its own clones cold)
+    if (ROOT / ".derive-cache").is_dir():
+        shutil.copytree(ROOT / ".derive-cache", dest / ".derive-cache")
     # the MathJax copy (git-ignored, ~10 MB) is a site source `derive check` looks for: share this checkout's
     mathjax = ROOT / "docs" / "assets" / "mathjax"
     if mathjax.is_dir():
