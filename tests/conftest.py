@@ -31,7 +31,7 @@ def repo_copy(tmp_path):
     # this checkout's build cache: keyed by file names and contents, so the copy hits it wherever it lies
     # (the byte-identity test in test_cli builds its own clones cold)
     if (ROOT / ".derive-cache").is_dir():
-        shutil.copytree(ROOT / ".derive-cache", dest / ".derive-cache")
+        shutil.copytree(ROOT / ".derive-cache", dest / ".derive-cache", ignore=shutil.ignore_patterns("*.tmp"))
     # the MathJax copy (git-ignored, ~10 MB) is a site source `derive check` looks for: share this checkout's
     mathjax = ROOT / "docs" / "assets" / "mathjax"
     if mathjax.is_dir():

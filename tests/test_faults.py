@@ -24,7 +24,7 @@ from derive import cli, pipeline, rendering
 @pytest.fixture
 def repo(repo_copy):
     """A copy with this checkout's build cache: unchanged derivations come from it."""
-    if (ROOT / ".derive-cache").is_dir():
+    if (ROOT / ".derive-cache").is_dir() and not (repo_copy / ".derive-cache").exists():
         shutil.copytree(ROOT / ".derive-cache", repo_copy / ".derive-cache",
                         ignore=shutil.ignore_patterns("*.tmp"))
     return repo_copy

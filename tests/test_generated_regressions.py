@@ -78,7 +78,7 @@ def test_softmax_shifts_before_the_temperature_multiplies():
 def test_t_equal_one_skips_the_multiplication():
     import re
 
-    from derive.derivations.max_logsumexp import code_blocks
+    from derive.derivations._max_logsumexp_code import code_blocks
 
     for name, block in code_blocks().items():
         unit = block["unit"]["pre"] + block["unit"]["post"]

@@ -62,7 +62,7 @@ def test_entrywise_lifts_a_per_unit_formula():
 
 def test_printing_of_general_forms():
     assert tex(ElementwiseApplyFunction(Sigmoid, v)) == r"\sigma\left(v\right)"
-    assert tex(sp.MatAdd(ONE, -v)) == r"\mathbf{1} - v"
+    assert tex(sp.MatAdd(ONE, -v)) == r"\mathbf{1}_{H} - v"  # a symbolic size is written
     assert tex(sp.Derivative(u, v)) == r"\frac{\partial u}{\partial v}"
     assert tex(sp.Derivative(sp.Symbol("E"), W)) == r"\frac{\partial E}{\partial W}"
     assert tex((Relation(u, v), Relation(W, W, "<="))) == "\\begin{aligned}\nu &= v \\\\\nW &\\le W\n\\end{aligned}"
