@@ -396,7 +396,7 @@ def test_a_code_template_that_writes_invalid_python_names_the_template_line(temp
 
 
 def test_a_broken_code_template_in_a_build_is_one_line_with_file_and_line_and_exit_2(repo):
-    template = repo / "templates/code/module.py.j2"
+    template = repo / "templates/code/softmax.py.j2"  # the template of max-logsumexp's generated module
     lines = template.read_text().splitlines(keepends=True)
     at = next(i for i, text in enumerate(lines) if text.startswith("import numpy")) + 1
     lines.insert(at, "def broken(:\n")
@@ -405,7 +405,7 @@ def test_a_broken_code_template_in_a_build_is_one_line_with_file_and_line_and_ex
     out = run_derive("build", "-q", "max-logsumexp", cwd=repo, env={"DERIVE_JOBS": "1"})
     assert out.returncode == 2
     line = one_error_line(out)
-    assert f"templates/code/module.py.j2:{at + 1}: it generates invalid Python at derive/generated/" in line, line
+    assert f"templates/code/softmax.py.j2:{at + 1}: it generates invalid Python at derive/generated/" in line, line
     assert tree_bytes(repo) == before
 
 
