@@ -454,15 +454,15 @@ def check_relation(rel: Relation, key: str) -> Outcome:
                      "SymPy 的化简未能在 {b:g} 秒 CPU 时间内把两边之差化为 0", b=EXACT_BUDGET_S)
             return Outcome(True, "probe",
                            bi("checked numerically: both sides agree {ag} at {n} random points ({dps} digits); {why}",
-                              "数值验证：在 {n} 个随机点两边一致（{ag_zh}，{dps} 位精度）；{why}",
-                              ag=_agreement(worst), ag_zh=_agreement_zh(worst), n=probed, dps=DPS, why=why))
+                              "数值验证：在 {n} 个随机点两边一致（{ag}，{dps} 位精度）；{why}",
+                              ag=_agreement(worst), n=probed, dps=DPS, why=why))
         methods.append(m)
     order = ["identical", "expand", "cancel", "expand of the elementary form", "simplify"]
     strongest = max(methods, key=order.index) if methods else "identical"
     return Outcome(True, "exact",
                    bi("proved exactly ({how}); both sides also agree {ag} at {n} random points",
-                      "精确证明（{how}）；在 {n} 个随机点数值验证一致（{ag_zh}）", how=strongest,
-                      ag=_agreement(worst), ag_zh=_agreement_zh(worst), n=probed))
+                      "精确证明（{how}）；在 {n} 个随机点数值验证一致（{ag}）", how=strongest,
+                      ag=_agreement(worst), n=probed))
 
 
 def _check_differs(rel: Relation, lhs, rhs, symbols, key: str) -> Outcome:
@@ -557,24 +557,15 @@ def check_not(neg: Not, key: str) -> Outcome:
     return Outcome(True, inner.method, inner.detail, inner.point, inner.error, inner.witness)
 
 
-def _agreement(worst) -> str:
-    """How closely the probe agreed, as a bound: the last digits of a 30-digit round-off depend on the
-    order SymPy happens to build a sum in, and must not make a build differ from the next."""
+def _agreement(worst) -> Tr:
+    """How closely the probe agreed, as a bound in both languages: the last digits of a 30-digit round-off
+    depend on the order SymPy happens to build a sum in, and must not make a build differ from the next."""
     if worst == 0:
-        return "exactly"
+        return Tr("exactly", "完全相等")
     for exponent in (-25, -20, -18):
         if worst < mpmath.mpf(10) ** exponent:
-            return f"to better than 1e{exponent}"
-    return f"to {fmt_num(worst, 2)}"
-
-
-def _agreement_zh(worst) -> str:
-    if worst == 0:
-        return "完全相等"
-    for exponent in (-25, -20, -18):
-        if worst < mpmath.mpf(10) ** exponent:
-            return f"误差小于 1e{exponent}"
-    return f"误差 {fmt_num(worst, 2)}"
+            return Tr(f"to better than 1e{exponent}", f"误差小于 1e{exponent}")
+    return Tr(f"to {fmt_num(worst, 2)}", f"误差 {fmt_num(worst, 2)}")
 
 
 def _margin(a, b, op):
