@@ -57,8 +57,30 @@ def _numpy(expr, *args, **kwargs):
     return numpy_code(expr, *args, **kwargs)
 
 
+def _pick(context, en, zh):
+    lang = context.get("lang", "en")
+    if lang not in ("en", "zh"):
+        raise ValueError(f"unknown page language {lang!r} (expected 'en' or 'zh')")
+    return zh if lang == "zh" else en
+
+
 def environment():
     import jinja2
+
+    @jinja2.pass_context
+    def bi(context, en, zh):
+        """Template prose in both languages side by side: ``{{ bi("Model", "模型") }}``; the page's
+        ``lang`` picks one. (Prose of derivations goes through ``t``, which reads their catalogs.)"""
+        return _pick(context, en, zh)
+
+    @jinja2.pass_context
+    def t(context, value, where=""):
+        """Derivation prose (str or Tr) in the page's language: a Tr's own text, or the Chinese of an
+        English str from the derivation's catalog (``i18n_module`` in the context) or the site catalog.
+        A missing Chinese text raises MissingTranslation, which fails the build naming the text."""
+        from .i18n import text
+
+        return text(value, context.get("lang", "en"), context.get("i18n_module"), where)
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -72,6 +94,8 @@ def environment():
     env.filters["numpy"] = _numpy
     env.filters["md"] = md_escape
     env.filters["cell"] = table_cell
+    env.globals["bi"] = bi
+    env.globals["t"] = t
     return env
 
 
