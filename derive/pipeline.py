@@ -31,7 +31,7 @@ PLOTS_DIR = "docs/assets/plots"
 
 # Everything in these places is produced by derive: on a full build a file here that no derivation
 # produces any more is an orphan (a renamed page, a dropped plot) and is reported / removed.
-GENERATED_GLOBS = ("docs/*.md", "docs/claims.json", f"{PLOTS_DIR}/*.svg", "derive/generated/*.py", "mkdocs.yml")
+GENERATED_GLOBS = ("docs/*.md", "docs/zh/*.md", "docs/claims.json", f"{PLOTS_DIR}/*.svg", "derive/generated/*.py", "mkdocs.yml")
 NOT_GENERATED = {"derive/generated/__init__.py"}
 VERDICTS = ("correct", "imprecise", "wrong", "unverified")
 
