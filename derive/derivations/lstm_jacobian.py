@@ -89,12 +89,28 @@ def one_step_vector():
     show = lambda e: pre_activation_symbols(e, a)  # noqa: E731
     rel = lambda lhs, form: Relation(show(lhs), show(explicit(form, val)), domain=dom)  # noqa: E731
     four = rel(full, four_term_form("t", "t-1"))
+    # a derivative in C_{t-1} is shown unevaluated (∂/∂C_j of the entries, the page shows what SymPy
+    # differentiates): the pre-activations do not depend on C_{t-1}, so they may be named inside it
+    by_cell = lambda exprs: sp.Matrix(len(exprs), HV, lambda r, j: sp.Derivative(show(exprs[r]), cv[j]))  # noqa: E731
+    # in h_{t-1} only the part z_{gk} = W_{xg} x + b_g of a pre-activation may be named
+    z = {a[g][k]: sym(f"z_{{{g}{k + 1}}}") + (WV[g][1][k, :] * hv)[0, 0] for g in GATES for k in range(HV)}
+    by_hidden = lambda exprs: sp.Matrix(len(exprs), HV,  # noqa: E731
+                                        lambda r, j: sp.Derivative(exprs[r].xreplace(z), hv[j]))
     partial_c, partial_h = c_new.jacobian(cv), c_new.jacobian(hv)
-    partials = (rel(partial_c, diag(at("t")["f"])), rel(partial_h, cell_by_hidden("t", "t-1")),
+    partials = (Relation(by_cell(c_new), show(explicit(diag(at("t")["f"]), val)), domain=dom),
+                Relation(by_hidden(c_new), explicit(cell_by_hidden("t", "t-1"), val).xreplace(z), domain=dom),
                 Relation(show(explicit(four_term_form("t", "t-1"), val)),
                          show(partial_c + partial_h * explicit(hidden_by_cell("t-1"), val)), domain=dom))
     state = sp.Matrix.vstack(h_new, c_new)
-    joint_rel = rel(state.jacobian(sp.Matrix.vstack(hv, cv)), joint_form("t", "t-1"))
+    joint_full = show(explicit(joint_form("t", "t-1"), val))
+    # G_t alone: h_t = o_t ⊙ tanh C_t with C_t held (the symbols C_{t,k}); o_t depends on h_{t-1} through
+    # its pre-activation, which stays written out here
+    c_held = sp.Matrix([sym(f"C_{{t,{k + 1}}}") for k in range(HV)])
+    o_t = gates[3]
+    g_lhs = by_hidden(sp.Matrix([o_t[r] * Tanh(c_held[r]) for r in range(HV)]))
+    g_rhs = explicit(output_path("t"), {at("t")["o"]: o_t, at("t")["C"]: c_held, REC["o"]: WV["o"][1]}).xreplace(z)
+    joint_rel = (Relation(by_cell(state), joint_full[:, HV:], domain=dom), Relation(g_lhs, g_rhs, domain=dom),
+                 Relation(show(state.jacobian(sp.Matrix.vstack(hv, cv))), joint_full, domain=dom))
     return four, partials, joint_rel
 
 
@@ -136,7 +152,9 @@ def one_step_steps():
         Step(STEP_PARTIALS, partials,
              "$C_{t-1}$ enters $C_t$ directly only through $f_t\\odot C_{t-1}$; the three gate terms are "
              "$A_t = \\partial C_t/\\partial h_{t-1}$ times $D_{t-1} = \\partial h_{t-1}/\\partial C_{t-1}$, a "
-             "derivative that belongs to step $t-1$ (with $o_{t-1}$ held: it depends on $h_{t-2}$).",
+             "derivative that belongs to step $t-1$ (with $o_{t-1}$ held: it depends on $h_{t-2}$). In the "
+             "instance $z_{gk}$ names the part $W_{xg} x + b_g$ of a pre-activation (unit $k$) where the "
+             "derivative is in $h_{t-1}$.",
              show=(Relation(sp.Derivative(s["C"], sp_["C"]), diag(s["f"])),
                    Relation(A, cell_by_hidden("t", "t-1", named=True)),
                    Relation(Dp, hidden_by_cell("t-1")), Relation(F, four_term_form("t", "t-1", A, Dp)))),
@@ -144,8 +162,9 @@ def one_step_steps():
              "The Jacobian to chain in BPTT ($A_t$ as above). Its $C$ row is "
              "$(A_t,\\ \\operatorname{diag} f_t)$; the $h$ row adds $G_t$, the path through the output gate: "
              "$h_t = o_t\\odot\\tanh C_t$ and $o_t$ depends on $h_{t-1}$. The seed's factor $F_t$ has no "
-             "$G$: chaining $F$'s treats every output gate as constant. Checked against "
-             "``Matrix.jacobian`` of $(h_t, C_t)$ in $(h_{t-1}, C_{t-1})$.",
+             "$G$: chaining $F$'s treats every output gate as constant. Checked against SymPy's derivatives "
+             "of $(h_t, C_t)$: in $C_{t-1}$ (the right block column), of $o_t\\odot\\tanh C_t$ in $h_{t-1}$ with "
+             "$C_t$ held ($G_t$), and ``Matrix.jacobian`` in $(h_{t-1}, C_{t-1})$.",
              show=(Relation(J, joint_form("t", "t-1", A, Dt, G)), Relation(G, output_path("t")),
                    Relation(Dt, hidden_by_cell("t")))),
     ]
@@ -297,8 +316,9 @@ def bptt_check(forms, Hn=HV, Dn=1, T=1):
         names.update({c_new[k]: sym(f"C_{{{t},{k + 1}}}") for k in range(Hn)})
     dom = Domain(samples=6)
     rel = lambda lhs, rhs: Relation(lhs.xreplace(names), rhs.xreplace(names), domain=dom)  # noqa: E731
-    return show, (rel(grads["W_ih"], grad(Wih)), rel(grads["W_hh"], grad(Whh)), rel(grads["b"], grad(bih)),
-                  rel(grads["b"], grad(bhh)), rel(dh, grad(h0)), rel(dc, grad(c0)),
+    # the shortest first: the page prints the first two (∂E/∂C_0, ∂E/∂b_ih) and folds the rest
+    return show, (rel(dc, grad(c0)), rel(grads["b"], grad(bih)), rel(grads["W_ih"], grad(Wih)),
+                  rel(grads["W_hh"], grad(Whh)), rel(grads["b"], grad(bhh)), rel(dh, grad(h0)),
                   rel(sp.Matrix.vstack(*gx), sp.Matrix.vstack(*[grad(x) for x in xs])))
 
 

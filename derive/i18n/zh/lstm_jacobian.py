@@ -61,20 +61,24 @@ ZH: dict[str, str] = {
         '1}（H = 2）',
     '$C_{t-1}$ enters $C_t$ directly only through $f_t\\odot C_{t-1}$; the three gate terms are $A_t = \\partial '
     'C_t/\\partial h_{t-1}$ times $D_{t-1} = \\partial h_{t-1}/\\partial C_{t-1}$, a derivative that belongs '
-    'to step $t-1$ (with $o_{t-1}$ held: it depends on $h_{t-2}$).':
+    'to step $t-1$ (with $o_{t-1}$ held: it depends on $h_{t-2}$). In the instance $z_{gk}$ names the part '
+    '$W_{xg} x + b_g$ of a pre-activation (unit $k$) where the derivative is in $h_{t-1}$.':
         '$C_{t-1}$ 只通过 $f_t\\odot C_{t-1}$ 直接进入 $C_t$；三个门的项是 $A_t = \\partial C_t/\\partial h_{t-1}$ '
         '乘以 $D_{t-1} = \\partial h_{t-1}/\\partial C_{t-1}$，而后者属于第 $t-1$ 步（其中 $o_{t-1}$ 被视为常量，但'
-        '它其实依赖于 $h_{t-2}$）。',
+        '它其实依赖于 $h_{t-2}$）。在实例中，对 $h_{t-1}$ 求导的地方用 $z_{gk}$ 记净输入中 $W_{xg} x + b_g$ '
+        '那一部分（第 $k$ 个单元）。',
     'One step through the joint state: J_t = ∂(h_t, C_t)/∂(h_{t−1}, C_{t−1}) (H = 2)':
         '经过联合状态的单步：J_t = ∂(h_t, C_t)/∂(h_{t−1}, C_{t−1})（H = 2）',
     'The Jacobian to chain in BPTT ($A_t$ as above). Its $C$ row is $(A_t,\\ \\operatorname{diag} f_t)$; the '
     '$h$ row adds $G_t$, the path through the output gate: $h_t = o_t\\odot\\tanh C_t$ and $o_t$ depends on '
     "$h_{t-1}$. The seed's factor $F_t$ has no $G$: chaining $F$'s treats every output gate as constant. "
-    'Checked against ``Matrix.jacobian`` of $(h_t, C_t)$ in $(h_{t-1}, C_{t-1})$.':
+    "Checked against SymPy's derivatives of $(h_t, C_t)$: in $C_{t-1}$ (the right block column), of $o_t\\odot\\tan"
+    'h C_t$ in $h_{t-1}$ with $C_t$ held ($G_t$), and ``Matrix.jacobian`` in $(h_{t-1}, C_{t-1})$.':
         '这是 BPTT 中真正要连乘的雅可比矩阵（$A_t$ 同上）。它的 $C$ 行是 $(A_t,\\ \\operatorname{diag} f_t)$；$h$ '
         '行多了 $G_t$，即经过输出门的路径：$h_t = o_t\\odot\\tanh C_t$，而 $o_t$ 依赖于 $h_{t-1}$。原答案的因子 '
-        '$F_t$ 里没有 $G$：把 $F$ 连乘，相当于把每个输出门都当作常量。对照的是 $(h_t, C_t)$ 关于 $(h_{t-1}, '
-        'C_{t-1})$ 的 ``Matrix.jacobian``。',
+        '$F_t$ 里没有 $G$：把 $F$ 连乘，相当于把每个输出门都当作常量。对照的是 SymPy 对 $(h_t, C_t)$ 求的导数：对'
+        ' $C_{t-1}$ 求导（右边一列分块），$C_t$ 不变时 $o_t\\odot\\tanh C_t$ 对 $h_{t-1}$ 求导（$G_t$），以及对 '
+        '$(h_{t-1}, C_{t-1})$ 的 ``Matrix.jacobian``。',
     'Two steps: the true ∂C_{i+2}/∂C_i is the C row of the product of joint Jacobians':
         '两步：真正的 ∂C_{i+2}/∂C_i 是联合雅可比矩阵之积的 C 行',
     'The correct chain: multiply the one-step joint Jacobians (the general $J_k$ above, $2\\times2$ at H = '
