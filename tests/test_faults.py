@@ -133,7 +133,7 @@ def test_temp_files_of_a_live_build_are_left_alone(tmp_path):
 # unwritable targets and a full disk: one line naming the real file and the cause, nothing changed
 # ----------------------------------------------------------------------------------------------------
 def _make_stale(repo: Path) -> dict[str, bytes]:
-    for rel in ("docs/a6-2-max.md", "docs/claims.md", "derive/generated/softmax.py"):
+    for rel in ("docs/a6-2-max.md", "docs/errata.md", "derive/generated/softmax.py"):
         (repo / rel).write_text("stale on purpose\n")
     return tree_bytes(repo)
 

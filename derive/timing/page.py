@@ -313,7 +313,9 @@ def pointwise_rows(doc: dict, text: dict = TEXT) -> list[dict]:
 def link(target: str, lang: str) -> str:
     """``target`` (a path from the checkout's root, e.g. ``docs/assets/plots/x.svg``) relative to the
     page of ``lang``: the Chinese page sits one folder deeper and links to the same files."""
-    return posixpath.relpath(target, posixpath.dirname(PAGES[lang]))
+    # docs/zh/assets and docs/zh/timing are links to ../assets and ../timing (each language is its own
+    # MkDocs build, which cannot reach outside its docs_dir), so both pages use the same relative paths
+    return posixpath.relpath(target, posixpath.dirname(PAGES["en"]))
 
 
 _CJK = "\u4e00-\u9fff"
