@@ -15,7 +15,7 @@ import time
 from . import registry
 from .rendering import TemplateError, WriteError
 
-COMMANDS = ("list", "build", "check", "verify", "show", "claims", "new", "timing")
+COMMANDS = ("list", "build", "check", "verify", "show", "claims", "new", "timing", "site")
 
 
 class UsageError(Exception):
@@ -268,6 +268,18 @@ def cmd_timing(args) -> int:
     return timing_main(args)
 
 
+def cmd_site(args) -> int:
+    from .rendering import ROOT
+    from .site import SiteError, build_site
+
+    try:
+        build_site(ROOT, progress=(lambda s: None) if args.quiet else (lambda s: print(s, file=sys.stderr)))
+    except SiteError as exc:
+        print(f"derive site: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = _Parser(prog="derive", description=__doc__.splitlines()[0],
                 epilog="Environment: DERIVE_JOBS=N worker processes (unset or empty: one per core); "
@@ -307,6 +319,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--quick", action="store_true", help="the small CI grid: seconds, not minutes")
     s.add_argument("--out", metavar="FILE", help="default docs/timing/DEVICE.json (quick: a temp file)")
     s.set_defaults(run=cmd_timing)
+    s = sub.add_parser("site", help="build the English and the Chinese site into site/ (mkdocs --strict, twice)")
+    s.add_argument("-q", "--quiet", action="store_true")
+    s.set_defaults(run=cmd_site)
     p.commands = sub.choices
     return p
 

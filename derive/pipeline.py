@@ -31,9 +31,19 @@ PLOTS_DIR = "docs/assets/plots"
 
 # Everything in these places is produced by derive: on a full build a file here that no derivation
 # produces any more is an orphan (a renamed page, a dropped plot) and is reported / removed.
-GENERATED_GLOBS = ("docs/*.md", "docs/claims.json", f"{PLOTS_DIR}/*.svg", "derive/generated/*.py", "mkdocs.yml")
+GENERATED_GLOBS = ("docs/*.md", "docs/zh/*.md", "docs/claims.json", f"{PLOTS_DIR}/*.svg", "derive/generated/*.py",
+                   "mkdocs.yml", "mkdocs.zh.yml")
 NOT_GENERATED = {"derive/generated/__init__.py"}
 VERDICTS = ("correct", "imprecise", "wrong", "unverified")
+LANGUAGES = ("en", "zh")
+
+
+def page_path(page: str, lang: str) -> str:
+    """Where a docs page of ``lang`` is written: English in docs/, Chinese in docs/zh/ under the same
+    name, so the two builds have the same paths and the language switch stays on the page."""
+    from .site import page_path as path
+
+    return path(page, lang)
 
 
 class ConfigError(Exception):
@@ -159,13 +169,24 @@ def _portable_outcome(outcome):
     return dataclasses.replace(outcome, witness=dataclasses.replace(outcome.witness, data=None))
 
 
-def _summary(d, checked) -> dict:
+def _summary(d, checked, module: str) -> dict:
     return {
-        "section": _text(d.section), "title": _text(d.title), "page": d.page,
+        "section": _text(d.section), "title": _text(d.title), "page": d.page, "module": module,
         "steps": len(checked.steps), "claims": len(checked.claims),
         "verdicts": {v: sum(1 for r in checked.claims if r.verdict == v) for v in VERDICTS},
         "failed": [(_text(r.step.title), r.outcome.detail) for r in checked.failed_steps],
+        "code": [{"module": m.name, "path": f"derive/generated/{m.name}.py",
+                  "functions": [{"name": f.name, "signature": f.signature, "formula": _code_formula(f)}
+                                for f in m.functions]} for m in d.code],
     }
+
+
+def _code_formula(function) -> str:
+    """The formula a generated function computes, printed by the LaTeX printer (for the code page)."""
+    from .printing import tex
+
+    formula = getattr(function, "formula", None)
+    return tex(formula) if formula is not None else ""
 
 
 def _check_times(checked) -> list[tuple[float, str, str, str]]:
@@ -212,14 +233,17 @@ def build_derivation(name: str, progress: Callable[[str], None]) -> Part:
         files[path] = render_svg(plot, checked.outcomes() if plot.needs else None)
         plots.append({"plot": plot, "src": _relative(d.page, path)})
     lap("plots")
-    page = render(d.template, d=d, checked=checked, modules=modules, plots=plots, tex=tex, **dict(d.context))
-    files[f"docs/{d.page}"] = page.encode("utf-8")
+    module_key = registry.source_file(name).rsplit('/', 1)[-1].removesuffix('.py')
+    for lang in LANGUAGES:
+        page = render(d.template, d=d, checked=checked, modules=modules, plots=plots, tex=tex, lang=lang,
+                      i18n_module=module_key, **dict(d.context))
+        files[page_path(d.page, lang)] = page.encode("utf-8")
     lap("page")
     blob = pickle.dumps(_portable(checked), protocol=pickle.HIGHEST_PROTOCOL)
     cpu["total"] = sum(cpu.values())
     timings = {"cpu": cpu, "wall": time.perf_counter() - wall0, "checks": _check_times(checked)}
     progress(f"{name}: done in {timings['wall']:.1f} s ({cpu['total']:.1f} s CPU)")
-    return Part(files, _summary(d, checked), timings, blob)
+    return Part(files, _summary(d, checked, module_key), timings, blob)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -380,24 +404,9 @@ def build_outputs(names=None, progress: Callable[[str], None] = lambda s: None) 
 
 
 def site_files(built: Built) -> dict[str, bytes]:
-    """The site-wide pages, rendered from every derivation's (portable) results — the same objects whether
-    they were checked just now or come from the cache, so a cold and a cached build agree byte for byte."""
-    checked = {name: built.checked[name] for name in built.parts}
-    derivations = [c.derivation for c in checked.values()]
-    files = {
-        "docs/contributing.md": render("contributing.md.j2", derivations=derivations).encode("utf-8"),
-        "docs/index.md": render("index.md.j2", derivations=derivations, checked=checked).encode("utf-8"),
-        "docs/claims.md": render("claims.md.j2", derivations=derivations, checked=checked).encode("utf-8"),
-    }
-    claims = [r.to_json(name) for name, c in checked.items() for r in c.claims]
-    files["docs/claims.json"] = (json.dumps(claims, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    # the timing appendix: its page and plots, from the committed docs/timing/*.json (no torch needed)
-    from .timing.page import outputs as timing_outputs
+    from .site import site_files as render_site
 
-    files.update(timing_outputs())
-    present = set(built.files) | set(files)
-    files["mkdocs.yml"] = render("mkdocs.yml.j2", nav=site_nav(present, derivations)).encode("utf-8")
-    return files
+    return render_site(built)
 
 
 def code_outputs(names) -> Built:
@@ -412,21 +421,10 @@ def code_outputs(names) -> Built:
     return built
 
 
-def site_nav(present, derivations) -> list[tuple[str, str]]:
-    """The site's navigation: home, one page per derivation in registry order, then the site pages that
-    this build produced (``present``: the paths of its files). Nothing here is typed per derivation: a new
-    module appears by itself."""
-    present = set(present.files) if isinstance(present, Built) else set(present)
-    nav = [("Home", "index.md")]
-    nav += [(f"{d.section} · {d.nav_title or d.title}", d.page) for d in derivations]
-    for title, page in SITE_PAGES:
-        if f"docs/{page}" in present:
-            nav.append((title, page))
-    return nav
+def site_nav(present, derivations, lang: str = "en") -> list[tuple[str, str]]:
+    from .site import site_nav as nav
 
-
-# Pages that are not derivations, in nav order; each is listed when the build produced it.
-SITE_PAGES = (("Seed claims", "claims.md"), ("Timing appendix", "timing.md"), ("Contributing", "contributing.md"))
+    return nav(set(present.files) if isinstance(present, Built) else set(present), derivations, lang)
 
 
 @contextmanager

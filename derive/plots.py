@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import io
+import re
+from decimal import ROUND_HALF_UP, Decimal
 
 import matplotlib
 
@@ -35,4 +37,21 @@ def render_svg(plot: Plot, results=None) -> bytes:
             fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "derive"})
         finally:
             plt.close(fig)
-    return buf.getvalue()
+    return _steady_coordinates(buf.getvalue())
+
+
+_TAG = re.compile(rb"<[^>]*>")
+_LONG_NUMBER = re.compile(rb"-?\d+\.\d{4,}")
+
+
+def _round(match) -> bytes:
+    # first to 9 decimals, which removes the last-bit noise of one machine's arithmetic against another's
+    # (215.3153125 against 215.31531249999997), then to 3 decimals, half up, from that decimal
+    value = Decimal(repr(round(float(match.group()), 9))).quantize(Decimal("0.001"), ROUND_HALF_UP)
+    return str(value + 0).encode() if value else b"0"
+
+
+def _steady_coordinates(svg: bytes) -> bytes:
+    """Coordinates inside the tags rounded to 1/1000 pt: matplotlib prints six decimals, and their last
+    digit differed between machines for the same figure. Text between the tags (tick labels) is kept."""
+    return _TAG.sub(lambda tag: _LONG_NUMBER.sub(_round, tag.group()), svg)

@@ -260,6 +260,28 @@ def _written(expr) -> bool:
 
 _OPS = {"=": "=", "<=": r"\le", "<": "<", ">=": r"\ge", ">": ">", "!=": r"\ne"}
 
+# A relation wider than this many printed symbols is set on two lines (the relation starting the second):
+# about 44 symbols (~11 px each) is what a phone column (390 px) shows at 1.5× its width (measured in Chromium).
+BREAK_AT = 44
+_SPACING = re.compile(r"\\(left|right|big|Big|bigg|Bigg|operatorname|mathrm|mathbf|boldsymbol|mathit)\b|[{}]")
+_COMMAND = re.compile(r"\\([a-zA-Z]+)")
+_SHORT_COMMANDS = {"odot", "cdot", "ne", "le", "ge", "sigma", "tau", "delta", "rho", "gamma", "partial", "top",
+                   "otimes", "times", "infty", "to", "prime", "alpha", "beta", "lambda", "mu", "nabla"}
+
+
+def printed_width(latex: str) -> int:
+    """A rough count of the symbols a TeX string prints (sub- and superscripts count in full, a fraction as
+    both its lines): enough to decide where a long relation needs a second line."""
+    text = _SPACING.sub("", latex)
+    text = _COMMAND.sub(lambda m: "x" if m.group(1) in _SHORT_COMMANDS else m.group(1), text)
+    return len(re.sub(r"[\s_^&]", "", text))
+
+
+def _relation(lhs: str, op: str, rhs: str) -> str:
+    if printed_width(lhs) + printed_width(rhs) <= BREAK_AT or "\\begin{" in lhs + rhs:
+        return f"{lhs} {op} {rhs}"
+    return f"\\begin{{aligned}}\n&{lhs} \\\\\n&\\quad {op} {rhs}\n\\end{{aligned}}"
+
 
 def tex(expr, **settings) -> str:
     """LaTeX for a SymPy expression, a matrix, or a check of :mod:`derive.model` (Relation, Implies,
@@ -280,7 +302,7 @@ def tex(expr, **settings) -> str:
         return r"\begin{gathered}" + r" \\ ".join(lines) + r"\end{gathered}"
     printer = DeriveLatexPrinter(settings)
     if isinstance(expr, Relation):
-        return f"{printer.doprint(expr.lhs)} {_OPS[expr.op]} {printer.doprint(expr.rhs)}"
+        return _relation(printer.doprint(expr.lhs), _OPS[expr.op], printer.doprint(expr.rhs))
     if isinstance(expr, Implies):
         return f"{printer.doprint(expr.premise)} \\;\\Longrightarrow\\; {printer.doprint(expr.conclusion)}"
     if isinstance(expr, OnlyIf):

@@ -74,13 +74,13 @@ def environment():
         return _pick(context, en, zh)
 
     @jinja2.pass_context
-    def t(context, value, where=""):
+    def t(context, value, where="", module=None):
         """Derivation prose (str or Tr) in the page's language: a Tr's own text, or the Chinese of an
         English str from the derivation's catalog (``i18n_module`` in the context) or the site catalog.
         A missing Chinese text raises MissingTranslation, which fails the build naming the text."""
         from .i18n import text
 
-        return text(value, context.get("lang", "en"), context.get("i18n_module"), where)
+        return text(value, context.get("lang", "en"), module or context.get("i18n_module"), where)
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),

@@ -25,8 +25,8 @@ def repo_copy(tmp_path):
     dest = tmp_path / "repo"
     ignore = shutil.ignore_patterns("__pycache__", "mathjax", "node_modules", "site", ".git", "*.egg-info")
     for name in ("derive", "templates", "docs"):
-        shutil.copytree(ROOT / name, dest / name, ignore=ignore)
-    for name in ("pyproject.toml", "mkdocs.yml"):
+        shutil.copytree(ROOT / name, dest / name, ignore=ignore, symlinks=True)
+    for name in ("pyproject.toml", "mkdocs.yml", "mkdocs.zh.yml"):
         shutil.copy2(ROOT / name, dest / name)
     # this checkout's build cache: keyed by file names and contents, so the copy hits it wherever it lies
     # (the byte-identity test in test_cli builds its own clones cold)

@@ -58,7 +58,8 @@ def test_verify_prints_a_passing_table():
     assert "0 failed" in out.stdout and "softmax.softmax" in out.stdout
 
 
-GENERATED = ("docs/*.md", "docs/claims.json", "docs/assets/plots/*.svg", "derive/generated/*.py", "mkdocs.yml")
+GENERATED = ("docs/*.md", "docs/zh/*.md", "docs/claims.json", "docs/assets/plots/*.svg", "derive/generated/*.py",
+             "mkdocs.yml", "mkdocs.zh.yml")
 
 
 def _clone(dest):
@@ -66,8 +67,8 @@ def _clone(dest):
     ignore = shutil.ignore_patterns("__pycache__", "mathjax", "node_modules", "site", ".git", "*.egg-info",
                                     ".derive-cache", "*.tmp")
     for name in ("derive", "templates", "docs"):
-        shutil.copytree(ROOT / name, dest / name, ignore=ignore)
-    for name in ("pyproject.toml", "mkdocs.yml"):
+        shutil.copytree(ROOT / name, dest / name, ignore=ignore, symlinks=True)
+    for name in ("pyproject.toml", "mkdocs.yml", "mkdocs.zh.yml"):
         shutil.copy2(ROOT / name, dest / name)
     for pattern in GENERATED:
         for path in dest.glob(pattern):

@@ -133,7 +133,7 @@ def test_temp_files_of_a_live_build_are_left_alone(tmp_path):
 # unwritable targets and a full disk: one line naming the real file and the cause, nothing changed
 # ----------------------------------------------------------------------------------------------------
 def _make_stale(repo: Path) -> dict[str, bytes]:
-    for rel in ("docs/a6-2-max.md", "docs/claims.md", "derive/generated/softmax.py"):
+    for rel in ("docs/a6-2-max.md", "docs/errata.md", "derive/generated/softmax.py"):
         (repo / rel).write_text("stale on purpose\n")
     return tree_bytes(repo)
 
@@ -412,12 +412,14 @@ def test_a_broken_code_template_in_a_build_is_one_line_with_file_and_line_and_ex
 def test_an_undefined_name_in_the_page_template_is_one_line_with_file_and_line_and_exit_2(repo):
     template = repo / "templates/page.md.j2"
     lines = template.read_text().splitlines(keepends=True)
-    lines.insert(3, "{{ no_such_value }}\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("{% import")) + 1  # after the header comment
+    lines.insert(at, "{{ no_such_value }}\n")
     template.write_text("".join(lines))
     before = tree_bytes(repo)
     out = run_derive("build", "-q", "max-logsumexp", cwd=repo, env={"DERIVE_JOBS": "1"})
     assert out.returncode == 2
-    assert one_error_line(out) == "derive: error: broken template templates/page.md.j2:4: 'no_such_value' is undefined"
+    assert one_error_line(out) == (f"derive: error: broken template templates/page.md.j2:{at + 1}: "
+                                   "'no_such_value' is undefined")
     assert tree_bytes(repo) == before
 
 

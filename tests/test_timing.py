@@ -14,6 +14,7 @@ from argparse import Namespace
 import pytest
 
 from derive.timing import analysis, counts, page, plan, schema
+from derive.rendering import ROOT
 
 try:
     import jsonschema
@@ -266,7 +267,7 @@ def synthetic_doc() -> dict:
             "settings": {"dtype": "float32", "tf32": False, "precision_flags": {"api": "fp32_precision"},
                          "sdpa_backend": "FLASH_ATTENTION", "cudnn_benchmark": False,
                          "forward_grad_mode": "torch.no_grad"},
-            "timing": {"clock": "synthetic", "primary": "thread_time", "statistic": "median", "spread": "quartiles", "inputs": "none"},
+            "timing": {"clock": page.TEXT["clock"]["thread_time"], "primary": "thread_time", "statistic": "median", "spread": "quartiles", "inputs": "none"},
             "counts": {"source": "derive.generated.costs", "sha256": None, "flops_per_mac": 2, "backward_factor": 2},
             "grid": FIXTURE_GRID.to_json(), "load_average": {"before": [1.0, 1.0, 1.0], "after": [2.0, 1.0, 1.0],
                                                             "max_1min": 2.0},
@@ -296,8 +297,8 @@ def test_crossover_verdicts_on_the_synthetic_result(costs):
 def test_page_renders_from_a_synthetic_result(costs):
     doc = synthetic_doc()
     files = page.render_outputs([("fixture", doc)])
-    assert set(files) == {"docs/timing.md"} | {f"docs/assets/plots/timing-fixture-{k}.svg"
-                                              for k in ("time", "crossover", "pointwise")}
+    assert set(files) == {"docs/timing.md", "docs/zh/timing.md"} | {f"docs/assets/plots/timing-fixture-{k}.svg"
+                                                                   for k in ("time", "crossover", "pointwise")}
     md = files["docs/timing.md"].decode()
     assert "## Fixture CPU 9000 (cpu)" in md
     assert "agree on 4 of 12 comparisons" in md
@@ -309,6 +310,7 @@ def test_page_renders_from_a_synthetic_result(costs):
             assert b"Fixture CPU 9000" in data, f"{name} does not name its device"
     assert page.render_outputs([("fixture", doc)]) == files  # deterministic
     assert "No results yet" in page.render_outputs([])["docs/timing.md"].decode()
+    assert "还没有结果" in page.render_outputs([])["docs/zh/timing.md"].decode()
 
 
 def test_page_load_names_a_broken_file(tmp_path):
@@ -351,3 +353,184 @@ def test_cuda_event_clock_pairs_events_and_converts_ms(monkeypatch):
     monkeypatch.setattr(torch.cuda, "synchronize", lambda: None)
     got = measure.CudaEventClock().times(work, lambda: now.__setitem__(0, now[0] + 5.0), 3)
     assert got == pytest.approx([0.001, 0.002, 0.003])
+
+
+# ---- the Chinese page ----------------------------------------------------------------------------
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+LATIN = re.compile(r"[A-Za-z]")
+
+
+def prose(md: str) -> str:
+    """The page's running text: no code blocks, tables, HTML comments, inline code or link targets."""
+    out, fenced = [], False
+    for line in md.splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+            continue
+        if fenced or line.lstrip().startswith("|") or line.startswith("<!--"):
+            continue
+        line = re.sub(r"`[^`]*`", "", line)
+        out.append(re.sub(r"\]\([^)]*\)", "]", line))
+    return "\n".join(out)
+
+
+def cjk_share(text: str) -> float:
+    """Chinese characters over Chinese characters plus Latin letters."""
+    cjk, latin = len(CJK.findall(text)), len(LATIN.findall(text))
+    return cjk / (cjk + latin)
+
+
+def leaves(tree, path=()):
+    if isinstance(tree, dict):
+        for k, v in tree.items():
+            yield from leaves(v, path + (k,))
+    else:
+        yield path, tree
+
+
+def fields(template: str) -> list[tuple[str, str]]:
+    import string
+
+    return sorted((name, spec) for _, name, spec, _ in string.Formatter().parse(template) if name is not None)
+
+
+def literal_pieces(template: str) -> list[str]:
+    import string
+
+    return [lit for lit, *_ in string.Formatter().parse(template) if lit]
+
+
+def test_chinese_text_has_the_same_keys_and_placeholders():
+    en, zh = dict(leaves(page.TEXT)), dict(leaves(page.TEXT_ZH))
+    assert set(en) == set(zh)
+    for key in en:
+        assert fields(en[key]) == fields(zh[key]), key
+        # Chinese words or at least Chinese punctuation, except the names kept as they are
+        if key not in {("series", "rnn"), ("series", "lstm")}:
+            assert re.search(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]", zh[key]), f"TEXT_ZH{list(key)}"
+    # and the check can fail: a dropped placeholder is seen
+    assert fields("{a} faster") != fields("更快")
+
+
+def _pages(doc):
+    files = page.render_outputs([("fixture", doc)])
+    return files["docs/timing.md"].decode(), files["docs/zh/timing.md"].decode(), files
+
+
+def test_zh_page_renders_from_a_synthetic_result(costs):
+    en, zh, files = _pages(synthetic_doc())
+    assert zh.splitlines()[1] == "# 附录 · 为 A6.4 的各层计时"
+    assert "## Fixture CPU 9000（cpu）· torch 0.0 · float32 · 1 个线程" in zh
+    assert "在 12 组比较中有 4 组结论一致" in zh
+    assert "| 单头自注意力 / RNN | 8 | 前向 | 在 16–512 内没有交叉，RNN 计算量更小 | 64 |" in zh
+    assert "挂钟时间是 CPU 时间的 1.50×" in zh and "还没有 GPU 结果" in zh
+    # the same figures and data file, by the same relative paths: docs/zh/assets and docs/zh/timing are
+    # links to ../assets and ../timing (each language is its own MkDocs build, which cannot reach outside it)
+    targets = re.findall(r"\]\(([^)]+)\)", zh)
+    assert targets and not any(t.startswith("../") for t in targets)
+    for t in targets:
+        assert f"docs/{t}" in files or t == "timing/fixture.json", t
+    for link in ("assets", "timing"):
+        assert (ROOT / "docs" / "zh" / link).resolve() == (ROOT / "docs" / link).resolve()
+    assert sorted(re.findall(r"\]\(([^)]+)\)", en)) == sorted(targets)
+    assert not any(name.startswith("docs/zh/") and name.endswith(".svg") for name in files)
+
+
+def busy_doc() -> dict:
+    """The synthetic result with every kind of sentence: MATH fallbacks, fixed costs that swamp the counts
+    at the smallest n, a skipped case."""
+    doc = synthetic_doc()
+    for c in [c for c in doc["cases"] if c["layer"] == "attention"][:6]:
+        c["sdpa_backend"] = "MATH"
+    for c in doc["cases"]:
+        if c["shape"].get("n") == 16 and c["pass"] == "forward" and c["layer"] in ("attention", "conv1d", "rnn", "lstm"):
+            c.update({k: 1e-4 for k in ("median_s", "q1_s", "q3_s", "min_s", "max_s")})
+    gone = next(c for c in doc["cases"] if c["layer"] == "rnn" and c["shape"]["n"] == 256)
+    doc["cases"].remove(gone)
+    doc["skipped"].append({"layer": "rnn", "shape": gone["shape"], "pass": gone["pass"],
+                           "reason": "the run's deadline of 30 s had passed"})
+    return doc
+
+
+@pytest.mark.parametrize("make", [synthetic_doc, busy_doc])
+def test_zh_page_is_mostly_chinese_and_shows_no_english_sentence(costs, make):
+    en, zh, _ = _pages(make())
+    if make is busy_doc:
+        assert "fixed costs per call" in en and "MATH backend" in en and "Skipped:" in en
+    share = cjk_share(prose(zh))
+    assert share > 0.6, f"the Chinese page's prose is only {share:.0%} Chinese"
+    assert cjk_share(prose(en)) == 0.0
+    # no English words of TEXT (the sentences numbers go into) on the Chinese page
+    for key, template in leaves(page.TEXT):
+        for piece in literal_pieces(template):
+            words = re.findall(r"[A-Za-z]{3,}", piece)
+            if len(words) >= 2 and key[0] != "clock":
+                assert piece.strip() not in zh, (key, piece)
+    # nor any English line of prose of the template (headings, paragraphs, notes)
+    for line in prose(en).splitlines():
+        if re.search(r"[A-Za-z]{4,}", line):
+            assert line.strip() not in zh.splitlines(), line
+    # and the check can fail: the English page holds its own sentences
+    assert "agree on" in en and "How it is counted" in en
+
+
+def _numeric_cells(md: str) -> list[list[str]]:
+    """Per table row, the cells made of numbers and units only (times, percentages, counts)."""
+    rows = []
+    for line in md.splitlines():
+        line = line.strip()
+        if not line.startswith("|") or set(line) <= set("|-"):
+            continue
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        numeric = [c for c in cells if c and re.fullmatch(r"[\d.,±%·µms \u2013]+", c) and re.search(r"\d", c)]
+        if numeric:
+            rows.append(numeric)
+    return rows
+
+
+TIME = re.compile(r"\d+(?:\.\d+)? (?:µs|ms|s)(?![A-Za-z])|±\d+%|\d+(?:\.\d+)? %|\d+\.\d+×")
+
+
+@pytest.mark.parametrize("make", [synthetic_doc, busy_doc])
+def test_both_languages_show_the_same_numbers(costs, make):
+    from collections import Counter
+
+    en, zh, _ = _pages(make())
+    assert _numeric_cells(en) == _numeric_cells(zh)
+    assert len(_numeric_cells(en)) > 4 * 6  # the time tables are in it
+    assert Counter(TIME.findall(en)) == Counter(TIME.findall(zh))
+    assert TIME.findall(en)
+    # the check can fail: one time changed on one page is seen
+    assert _numeric_cells(en) != _numeric_cells(en.replace("±5%", "±6%", 1))
+
+
+def test_zh_page_translates_skipped_cases_and_fails_on_an_unknown_clock(costs):
+    doc = synthetic_doc()
+    gone = next(c for c in doc["cases"] if c["layer"] == "lstm" and c["shape"]["n"] == 512)
+    doc["cases"].remove(gone)
+    doc["skipped"].append({"layer": "lstm", "shape": gone["shape"], "pass": gone["pass"],
+                           "reason": "the run's deadline of 30 s had passed"})
+    schema.validate(doc)
+    en, zh, _ = _pages(doc)
+    assert "- Skipped: LSTM batch = 1, d = 8, n = 512, forward: the run's deadline of 30 s had passed" in en
+    assert "- 已跳过：LSTM，batch = 1, d = 8, n = 512，前向：已超过本次运行 30 s 的时限" in zh
+    assert "| 已跳过 |" in zh and "| skipped |" in en
+    doc["timing"]["clock"] = "a sundial"
+    with pytest.raises(page.MissingTranslation, match="sundial"):
+        page.render_outputs([("fixture", doc)])
+
+
+def test_clock_texts_are_what_measure_records():
+    pytest.importorskip("torch")
+    from derive.timing import measure
+
+    assert page.TEXT["clock"] == {"thread_time": measure.HostClock(1).method,
+                                  "perf_counter": measure.HostClock(2).method,
+                                  "cuda_event": measure.CudaEventClock.method}
+
+
+def test_cjk_spacing():
+    assert page.cjk_spacing("与RNN相比") == "与 RNN 相比"
+    assert page.cjk_spacing("预测128；实测393。") == "预测 128；实测 393。"
+    assert page.cjk_spacing("与一维卷积（k = 3）相比：1.49×（d = 64）") == "与一维卷积（k = 3）相比：1.49×（d = 64）"

@@ -116,7 +116,7 @@ def code_module() -> CodeModule:
     Hn = sp.Symbol("H")
     vec = lambda name: sp.MatrixSymbol(name, Hn, 1)  # noqa: E731
     jac = DiagMatrix(vec("f_t")) + sum(
-        (DiagMatrix(vec(f"u_{g}")) * sp.MatrixSymbol(f"W_{{{g}h}}", Hn, Hn) for g in ("f", "i", "g")),
+        (DiagMatrix(vec(f"u_{g}")) * sp.MatrixSymbol(f"W_{{h{g}}}", Hn, Hn) for g in ("f", "i", "g")),
         sp.ZeroMatrix(Hn, Hn)) * DiagMatrix(vec("d"))
     jac_formula = tex(jac) + ", " + ", ".join(f"{tex(sym(k))} = {tex(v)}" for k, v in coeff.items())
     context = {

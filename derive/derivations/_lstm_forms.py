@@ -20,10 +20,12 @@ def dsig(z):
     return Sigmoid(z) * (1 - Sigmoid(z))
 
 
-# --- the cell: scalar (H = D = 1: weights w_{gx}, w_{gh}, b_g) and H = 2, D = 1 (W_{gx}, W_{gh}, b_g) ------
-W = {g: (sym(f"w_{{{g}x}}"), sym(f"w_{{{g}h}}"), sym(f"b_{g}")) for g in GATES}
+# --- the cell: scalar (H = D = 1: weights w_{xg}, w_{hg}, b_g) and H = 2, D = 1 (W_{xg}, W_{hg}, b_g) ------
+# (source first, gate second, as torch.nn.LSTM's documentation writes W_hi, W_hf, ...: W_{ih} would read as
+# torch's stacked W_ih)
+W = {g: (sym(f"w_{{x{g}}}"), sym(f"w_{{h{g}}}"), sym(f"b_{g}")) for g in GATES}
 HV = 2
-WV = {g: (entries(f"W_{{{g}x}}", HV), entries(f"W_{{{g}h}}", HV, HV), entries(f"b_{{{g}}}", HV)) for g in GATES}
+WV = {g: (entries(f"W_{{x{g}}}", HV), entries(f"W_{{h{g}}}", HV, HV), entries(f"b_{{{g}}}", HV)) for g in GATES}
 
 
 def cell(x, h, c, weights=W):
@@ -44,7 +46,7 @@ x_t, h_prev, c_prev, o_prev = sym("x_t"), sym("h_{t-1}"), sym("C_{t-1}"), sym("o
 # --- general forms (any H): what the page shows; the checks instantiate them with kit.explicit -------------
 H, D = sp.Symbol("H", integer=True, positive=True), sp.Symbol("D", integer=True, positive=True)
 ONE = sp.OneMatrix(H, 1)
-REC = {g: sp.MatrixSymbol(f"W_{{{g}h}}", H, H) for g in GATES}  # recurrent block of each gate
+REC = {g: sp.MatrixSymbol(f"W_{{h{g}}}", H, H) for g in GATES}  # recurrent block of each gate
 had, diag = sp.HadamardProduct, sp.DiagMatrix
 
 
@@ -67,12 +69,30 @@ def square(name):
     return sp.MatrixSymbol(name, H, H)
 
 
-def cell_by_hidden(k, p):
-    """A_k = ∂C_k/∂h_{k−1} (C_{k−1} held): the three gate terms; p labels step k − 1."""
+TERMS = ("f", "i", "C")  # the gates whose h-dependence makes up A_k, in the seed's order of the four terms
+
+
+def gate_term(g, k, p):
+    """A_{g,k}: the part of ∂C_k/∂h_{k−1} through gate g (f, i or the candidate C); p labels step k − 1.
+    Times D_{k−1} it is one of the seed's three gate terms (``∂f_t/∂h_{t−1} ∂h_{t−1}/∂C_{t−1} · C_{t−1}`` …)."""
     s = at(k)
-    return sp.MatAdd(sp.MatMul(diag(had(at(p)["C"], s["f"], one_minus(s["f"]))), REC["f"]),
-                     sp.MatMul(diag(had(s["ct"], s["i"], one_minus(s["i"]))), REC["i"]),
-                     sp.MatMul(diag(had(s["i"], each(TanhPrime, s["aC"]))), REC["C"]))
+    coeff = {"f": had(at(p)["C"], s["f"], one_minus(s["f"])), "i": had(s["ct"], s["i"], one_minus(s["i"])),
+             "C": had(s["i"], each(TanhPrime, s["aC"]))}[g]
+    return sp.MatMul(diag(coeff), REC[g])
+
+
+def term_symbol(g, k):
+    return square(f"A_{{{g},{k}}}")
+
+
+def cell_by_hidden(k, p, named=False):
+    """A_k = ∂C_k/∂h_{k−1} (C_{k−1} held): the three gate terms; ``named``: as A_{f,k} + A_{i,k} + A_{C,k}."""
+    return sp.MatAdd(*(term_symbol(g, k) if named else gate_term(g, k, p) for g in TERMS))
+
+
+def name_terms(k, p):
+    """{A_{g,k}: its general form}, to carry a form written in the named terms back to the full one."""
+    return {term_symbol(g, k): gate_term(g, k, p) for g in TERMS}
 
 
 def hidden_by_cell(k):
@@ -90,6 +110,15 @@ def four_term_form(k, p, A=None, Dp=None):
     """The seed's factor F_k = diag(f_k) + A_k D_{k−1}: ∂C_k/∂C_{k−1} with h_{k−1} = o_{k−1} ⊙ tanh C_{k−1}."""
     A = cell_by_hidden(k, p) if A is None else A
     return sp.MatAdd(diag(at(k)["f"]), sp.MatMul(A, hidden_by_cell(p) if Dp is None else Dp))
+
+
+def cell_path(k, i):
+    """The part of ∂C_k/∂C_i along the cell path alone (through f ⊙ C at every step): the product of the
+    diagonal blocks diag(f_k) ⋯ diag(f_{i+1}), one diagonal matrix. ``k`` and ``i`` label the end steps; the
+    product is written with a ⋯ in the middle (its length k − i is not fixed)."""
+    f_top, f_low = at(k)["f"], at(f"{i}+1")["f"]
+    dots_v, dots_m = sp.MatrixSymbol("\\cdots", H, 1), sp.MatrixSymbol("\\cdots", H, H)
+    return sp.MatMul(diag(f_top), dots_m, diag(f_low)), diag(had(f_top, dots_v, f_low))
 
 
 def joint_form(k, p, A=None, Dk=None, G=None):

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..kit.recurrent import lstm_joint_jacobian, lstm_trajectory, random_lstm, rnn_norms_to_end, rnn_states
-from ..model import Witness
+from ..checking import bi
+from ..model import Tr, Witness
 
 
 def lstm_four_term(p, s, prev):
@@ -96,8 +97,9 @@ def probe_no_vanish(rng) -> Witness:
     _, _, seed, _ = lstm_norms(p, xs, rng.normal(0, 0.5, H), rng.normal(0, 0.5, H))
     n = seed[-1]
     ok = 1e-8 <= n <= 1e8
-    return Witness({"forget bias": bf, "weight scale": scale}, bool(ok), float(n),
-                   f"after {T - 1} steps the product of four-term factors has norm {n:.3g}")
+    return Witness({"b_f": bf, "s": scale}, bool(ok), float(n),
+                   bi("after {k} steps the product of the four-term factors has norm {n}",
+                      "{k} 步之后，四项因子连乘的范数为 {n}", k=T - 1, n=f"{n:.3g}"))
 
 
 def probe_explode(rng) -> Witness:
@@ -114,7 +116,8 @@ def probe_explode(rng) -> Witness:
         best = max(best, float(joint[-1]))
         if joint[-1] > 1e3:
             return Witness({}, True, float(joint[-1]))
-    return Witness({}, False, best, f"no LSTM in 200 random draws exceeded 1e3 (largest {best:.3g})")
+    return Witness({}, False, best, bi("no LSTM in 200 random draws exceeded 1e3 (largest {b})",
+                                       "200 次随机抽取中没有 LSTM 超过 1e3（最大 {b}）", b=f"{best:.3g}"))
 
 
 def probe_forget_path(rng) -> Witness:
@@ -136,14 +139,18 @@ def probe_forget_path(rng) -> Witness:
         K = K @ J
     full, knocked = np.linalg.norm(M, 2), np.linalg.norm(K, 2)
     ratio = knocked / max(full, 1e-300)
-    return Witness({"forget bias": bf, "weight scale": scale}, bool(ratio <= 1e-3), float(ratio),
-                   f"without the forget path the norm is {ratio:.3g} of the full one after {T} steps")
+    return Witness({"b_f": bf, "s": scale}, bool(ratio <= 1e-3), float(ratio),
+                   bi("without the forget path the norm is {r} of the full one after {T} steps",
+                      "去掉遗忘门路径后，{T} 步之后的范数是完整范数的 {r}", r=f"{ratio:.3g}", T=T))
 
 
-def measured_table() -> str:
+def measured_table() -> Tr:
+    """The table of norms under the steps, with its header in English and Chinese (the numbers are shared)."""
     joint, cell_path, seed, rnn = comparison_data()
-    table = ["| steps back k | RNN ‖∂h_T/∂h_{T−k}‖ | LSTM joint ‖∂C_T/∂(h,C)_{T−k}‖ | forget path ‖∏diag f‖ "
-             "| seed's product |", "|---|---|---|---|---|"]
-    for k in (1, 10, 25, 50, 99):
-        table.append(f"| {k} | {rnn[k - 1]:.3g} | {joint[k - 1]:.3g} | {cell_path[k - 1]:.3g} | {seed[k - 1]:.3g} |")
-    return "\n".join(table)
+    rows = [f"| {k} | {rnn[k - 1]:.3g} | {joint[k - 1]:.3g} | {cell_path[k - 1]:.3g} | {seed[k - 1]:.3g} |"
+            for k in (1, 10, 25, 50, 99)]
+    head = {"en": "| steps back k | RNN ‖∂h_T/∂h_{T−k}‖ | LSTM joint ‖∂C_T/∂(h,C)_{T−k}‖ | forget path ‖∏diag f‖ "
+                  "| seed's product |",
+            "zh": "| 回溯步数 k | RNN ‖∂h_T/∂h_{T−k}‖ | LSTM 联合状态 ‖∂C_T/∂(h,C)_{T−k}‖ | 遗忘门路径 ‖∏diag f‖ "
+                  "| 原答案的连乘 |"}
+    return Tr(*("\n".join([head[lang], "|---|---|---|---|---|"] + rows) for lang in ("en", "zh")))

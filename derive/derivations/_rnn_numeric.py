@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..kit.recurrent import (random_recurrent, rnn_norms_from_start, rnn_states, scaled, sigma_max,
-                             spectral_radius)
+from ..kit.recurrent import (random_orthogonal, random_recurrent, rnn_norms_from_start, rnn_states, scaled,
+                             sigma_max, spectral_radius)
 from ..checking import bi
 from ..model import Search, Tr, Witness
 
@@ -227,7 +227,7 @@ PLOT_SIGMAS = (0.5, 0.9, 1.0, 1.1, 1.5)
 def draw_norms(fig):
     rng = np.random.default_rng(20130)
     n, T = 32, 60
-    q, _ = np.linalg.qr(rng.normal(size=(n, n)))
+    q = random_orthogonal(rng, n)
     ax = fig.add_subplot(1, 1, 1)
     ts = np.arange(1, T + 1)
     colors = ["tab:blue", "tab:green", "tab:gray", "tab:orange", "tab:red"]

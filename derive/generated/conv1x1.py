@@ -45,7 +45,10 @@ def conv1x1_backward(dy, cache):
 
     Formulas (LaTeX printed from the SymPy expressions)::
 
-        \left( \frac{\partial E}{\partial W}, \  \frac{\partial E}{\partial X}, \  \frac{\partial E}{\partial b}\right) = \left( G X^{\top}, \  W^{\top} G, \  G \mathbf{1}_{P}\right)
+        \begin{aligned}
+&\left( \frac{\partial E}{\partial W}, \  \frac{\partial E}{\partial X}, \  \frac{\partial E}{\partial b}\right) \\
+&\quad = \left( G X^{\top}, \  W^{\top} G, \  G \mathbf{1}_{P}\right)
+\end{aligned}
     """
     X, W, (N, C_in, H, width), W_shape = _check_cache(cache)
     C_out = W.shape[0]

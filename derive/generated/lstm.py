@@ -236,7 +236,7 @@ def lstm_cell_jacobian(cache, t):
 
     Formula (LaTeX printed from the SymPy expression)::
 
-        \left(\operatorname{diag}\left(u_{f}\right) W_{fh} + \operatorname{diag}\left(u_{g}\right) W_{gh} + \operatorname{diag}\left(u_{i}\right) W_{ih}\right) \operatorname{diag}\left(d\right) + \operatorname{diag}\left(f_{t}\right), u_{f} = c_{prev} f \left(1 - f\right), u_{i} = g i \left(1 - i\right), u_{g} = i \left(1 - g^{2}\right), d = o_{prev} \left(1 - tc_{prev}^{2}\right)
+        \left(\operatorname{diag}\left(u_{f}\right) W_{hf} + \operatorname{diag}\left(u_{g}\right) W_{hg} + \operatorname{diag}\left(u_{i}\right) W_{hi}\right) \operatorname{diag}\left(d\right) + \operatorname{diag}\left(f_{t}\right), u_{f} = c_{prev} f \left(1 - f\right), u_{i} = g i \left(1 - i\right), u_{g} = i \left(1 - g^{2}\right), d = o_{prev} \left(1 - tc_{prev}^{2}\right)
     """
     _check_cache(cache)
     G, C, TC, W_hh = cache["G"], cache["C"], cache["TC"], cache["W_hh"]

@@ -17,10 +17,18 @@ def sigma_max(W) -> float:
     return float(np.linalg.norm(W, 2))
 
 
+def random_orthogonal(rng, n: int) -> np.ndarray:
+    """A random orthogonal matrix that is the same on every machine: LAPACK builds differ in the signs
+    of Q's columns (each equally valid), which left ρ and σ_max alike but changed W = Q S Qᵀ and the
+    counter-examples found. Fixing diag(R) > 0 makes the factorisation unique (and Q Haar-distributed)."""
+    q, r = np.linalg.qr(rng.normal(size=(n, n)))
+    return q * np.where(np.diag(r) < 0, -1.0, 1.0)
+
+
 def random_recurrent(rng, n: int, normal: bool) -> np.ndarray:
     """W = Q S Qᵀ: S diagonal (normal W) or upper triangular with off-diagonal entries of random size
     (non-normal W: eigenvalues on the diagonal, transient growth possible). Q orthogonal."""
-    q, _ = np.linalg.qr(rng.normal(size=(n, n)))
+    q = random_orthogonal(rng, n)
     eig = rng.uniform(0.2, 1.0, size=n) * rng.choice([-1.0, 1.0], size=n)
     s = np.diag(eig)
     if not normal:
