@@ -33,6 +33,11 @@ yaml = pytest.importorskip("yaml")
 async_api = pytest.importorskip("playwright.async_api", reason="playwright not installed (pip install playwright)")
 async_playwright, PlaywrightError, PlaywrightTimeout = async_api.async_playwright, async_api.Error, async_api.TimeoutError
 
+# The suite loads every page of both languages fresh, reloaded, clicked and at two widths: ~8 minutes on
+# these 2-core machines, more than CI's budget leaves after the other tests. It runs when asked for:
+# DERIVE_BROWSER=1 python -m pytest tests/test_site_browser.py (after 'derive site').
+if os.environ.get("DERIVE_BROWSER") != "1":
+    pytest.skip("browser suite: set DERIVE_BROWSER=1 to run it (after 'derive site')", allow_module_level=True)
 SITE = Path(os.environ.get("DERIVE_SITE_DIR", ROOT / "site"))
 SHOTS = ROOT / "screenshots"
 CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser"))

@@ -349,7 +349,7 @@ def notation():
         (W_HH, "torch.nn.LSTM's stacked recurrent weights W_hi, W_hf, W_hC, W_ho"),
         (sp.MatAdd(B_IH, B_HH), "torch.nn.LSTM's two bias vectors; only their sum enters"),
         (ONE, "the vector of H ones"),
-        (sp.Symbol("\\odot"), "entrywise product (the seed's ·)"),
+        (sp.Symbol("⊙"), "entrywise product (the seed's ·)"),
         (sp.Symbol("\\operatorname{diag}(v)"), "the diagonal matrix with v on its diagonal"),
         (square("F_{t}"), "the seed's four-term factor: ∂C_t/∂C_{t−1} with h_{t−1} = o_{t−1} ⊙ tanh C_{t−1} "
                           "moving and o_{t−1} held"),
