@@ -525,11 +525,13 @@ class Visitor:
         await page.set_viewport_size(WIDE)
         rec["fresh"] = await self._load(page, url, full=True)
         lap("fresh")
-        await page.screenshot(path=str(shots / f"{name}-1280.png"), full_page=True)
+        if path != CANARY:
+            await page.screenshot(path=str(shots / f"{name}-1280.png"), full_page=True)
         lap("shot_1280")
         rec["narrow"] = await self._narrow(page, url, rec["fresh"])
         lap("narrow")
-        await page.screenshot(path=str(shots / f"{name}-390.png"), full_page=True)
+        if path != CANARY:
+            await page.screenshot(path=str(shots / f"{name}-390.png"), full_page=True)
         await page.set_viewport_size(WIDE)
         lap("shot_390")
         rec["reload"] = await self._load(page, url, reload=True)
@@ -716,6 +718,10 @@ def visitor(server, request):
     started = time.time()
     if keys:
         SHOTS.mkdir(exist_ok=True)
+        names = {(p.strip("/").replace("/", "_") or "home") + f"-{w}.png" for p in PAGES for w in (1280, 390)}
+        for old in SHOTS.glob("*/*.png"):  # screenshots of pages no longer in the nav
+            if old.name not in names:
+                old.unlink()
         asyncio.run(v.run(keys))
     for key, rec in v.results.items():
         if "error" not in rec:
