@@ -45,6 +45,11 @@ def table_cell(text) -> str:
     return str(text).replace("|", "\\|")
 
 
+def math_cell(latex) -> str:
+    """TeX inside a Markdown table cell: a bar would end the cell, so it is written \\vert."""
+    return str(latex).replace("\\|", "\\Vert ").replace("|", "\\vert ")
+
+
 def _tex(expr, *args, **kwargs):
     from .printing import tex
 
@@ -94,6 +99,7 @@ def environment():
     env.filters["numpy"] = _numpy
     env.filters["md"] = md_escape
     env.filters["cell"] = table_cell
+    env.filters["mathcell"] = math_cell
     env.globals["bi"] = bi
     env.globals["t"] = t
     return env
