@@ -35,15 +35,6 @@ GENERATED_GLOBS = ("docs/*.md", "docs/zh/*.md", "docs/claims.json", f"{PLOTS_DIR
                    "mkdocs.yml", "mkdocs.zh.yml")
 NOT_GENERATED = {"derive/generated/__init__.py"}
 VERDICTS = ("correct", "imprecise", "wrong", "unverified")
-LANGUAGES = ("en", "zh")
-
-
-def page_path(page: str, lang: str) -> str:
-    """Where a docs page of ``lang`` is written: English in docs/, Chinese in docs/zh/ under the same
-    name, so the two builds have the same paths and the language switch stays on the page."""
-    from .site import page_path as path
-
-    return path(page, lang)
 
 
 class ConfigError(Exception):
@@ -185,8 +176,7 @@ def _code_formula(function) -> str:
     """The formula a generated function computes, printed by the LaTeX printer (for the code page)."""
     from .printing import tex
 
-    formula = getattr(function, "formula", None)
-    return tex(formula) if formula is not None else ""
+    return tex(function.formula) if function.formula is not None else ""
 
 
 def _check_times(checked) -> list[tuple[float, str, str, str]]:
@@ -233,7 +223,11 @@ def build_derivation(name: str, progress: Callable[[str], None]) -> Part:
         files[path] = render_svg(plot, checked.outcomes() if plot.needs else None)
         plots.append({"plot": plot, "src": _relative(d.page, path)})
     lap("plots")
-    module_key = registry.source_file(name).rsplit('/', 1)[-1].removesuffix('.py')
+    from .i18n import LANGUAGES
+    from .i18n.coverage import module_key as catalog_of
+    from .site import page_path
+
+    module_key = catalog_of(name)
     for lang in LANGUAGES:
         page = render(d.template, d=d, checked=checked, modules=modules, plots=plots, tex=tex, lang=lang,
                       i18n_module=module_key, **dict(d.context))
@@ -392,6 +386,8 @@ def build_outputs(names=None, progress: Callable[[str], None] = lambda s: None) 
         built.files.update(part.files)
     start = time.perf_counter()
     progress("site: index, claims, contributor guide, nav")
+    from .site import site_files
+
     site = site_files(built)
     built.files.update(site)
     built.site_seconds = time.perf_counter() - start
@@ -401,12 +397,6 @@ def build_outputs(names=None, progress: Callable[[str], None] = lambda s: None) 
     if same_registry and not built.failed_steps():
         cache.store(cache.SITE, cache.Entry(cache.site_key([(n, keys[n]) for n in selected]), site))
     return built
-
-
-def site_files(built: Built) -> dict[str, bytes]:
-    from .site import site_files as render_site
-
-    return render_site(built)
 
 
 def code_outputs(names) -> Built:
@@ -419,12 +409,6 @@ def code_outputs(names) -> Built:
         for module in d.code:
             built.files[f"derive/generated/{module.name}.py"] = module_source(module, d).encode("utf-8")
     return built
-
-
-def site_nav(present, derivations, lang: str = "en") -> list[tuple[str, str]]:
-    from .site import site_nav as nav
-
-    return nav(set(present.files) if isinstance(present, Built) else set(present), derivations, lang)
 
 
 @contextmanager

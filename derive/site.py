@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import json
 
+from .i18n import LANGUAGES
 from .rendering import render
-
-LANGUAGES = ("en", "zh")
 
 # Pages that are not derivations, in nav order, with their titles; each is listed when the build produced it.
 SITE_PAGES = (
@@ -20,6 +19,8 @@ SITE_PAGES = (
 
 
 def page_path(page: str, lang: str) -> str:
+    """English in docs/, Chinese in docs/zh/ under the same name: both builds have the same paths, so the
+    language switch stays on the page."""
     return f"docs/{page}" if lang == "en" else f"docs/zh/{page}"
 
 

@@ -19,6 +19,17 @@ def run_derive(*args, cwd=ROOT, env=None, timeout=600):
                           capture_output=True, text=True, timeout=timeout)
 
 
+def relations(check):
+    """The Relations inside a check (nested tuples of checks walked in order)."""
+    from derive.model import Relation
+
+    if isinstance(check, (list, tuple)):
+        for c in check:
+            yield from relations(c)
+    elif isinstance(check, Relation):
+        yield check
+
+
 @pytest.fixture
 def repo_copy(tmp_path):
     """A copy of the sources and committed outputs, so a test may break things without touching main."""

@@ -24,6 +24,8 @@ from derive.kit.recurrent import lstm_joint_jacobian, lstm_trajectory, random_ls
 from derive.model import SEVERITIES, Relation, Search, Tr
 from derive.printing import tex
 
+from conftest import relations
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -31,14 +33,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def page():
     d = lj.derivation()
     return d, check_derivation(d)
-
-
-def relations(check):
-    if isinstance(check, (list, tuple)):
-        for c in check:
-            yield from relations(c)
-    elif isinstance(check, Relation):
-        yield check
 
 
 def rendered_width(line: str) -> int:

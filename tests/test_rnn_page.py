@@ -12,19 +12,13 @@ from derive.i18n.coverage import missing_prose, monolingual_evidence
 from derive.model import SEVERITIES, Relation, Search
 from derive.printing import tex
 
+from conftest import relations
+
 
 @pytest.fixture(scope="module")
 def page():
     d = rj.derivation()
     return d, check_derivation(d)
-
-
-def relations(check):
-    if isinstance(check, (list, tuple)):
-        for c in check:
-            yield from relations(c)
-    elif isinstance(check, Relation):
-        yield check
 
 
 def test_every_text_and_every_piece_of_evidence_has_chinese(page):

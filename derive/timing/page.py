@@ -310,11 +310,10 @@ def pointwise_rows(doc: dict, text: dict = TEXT) -> list[dict]:
              "macs": f"{p['conv']['macs']:,}"} for p in analysis.pointwise(doc)]
 
 
-def link(target: str, lang: str) -> str:
+def link(target: str) -> str:
     """``target`` (a path from the checkout's root, e.g. ``docs/assets/plots/x.svg``) relative to the
-    page of ``lang``: the Chinese page sits one folder deeper and links to the same files."""
-    # docs/zh/assets and docs/zh/timing are links to ../assets and ../timing (each language is its own
-    # MkDocs build, which cannot reach outside its docs_dir), so both pages use the same relative paths
+    pages. One path serves both languages: docs/zh/assets and docs/zh/timing are links to ../assets and
+    ../timing (each language is its own MkDocs build, which cannot reach outside its docs_dir)."""
     return posixpath.relpath(target, posixpath.dirname(PAGES["en"]))
 
 
@@ -336,11 +335,11 @@ def view(slug: str, doc: dict, lang: str = "en") -> dict:
         lines, skipped = [cjk_spacing(x) for x in lines], [cjk_spacing(x) for x in skipped]
         rows = [{**r, **{k: cjk_spacing(r[k]) for k in ("predicted", "measured", "verdict")}} for r in rows]
     # the figures are the same files for both pages, drawn with the English words; only captions differ
-    plots = [{"src": link(f"{PLOTS_DIR}/{p.name}.svg", lang),
+    plots = [{"src": link(f"{PLOTS_DIR}/{p.name}.svg"),
               "caption": text[CAPTIONS[p.name.removeprefix(f"timing-{slug}-")]], "plot": p}
              for p in figures(slug, doc, device_label(doc), TEXT, series_label)]
     return {"slug": slug, "doc": doc, "label": device_label(doc, text), "file": f"timing/{slug}.json",
-            "href": link(f"{DATA_DIR}/{slug}.json", lang), "clock": clock_label(doc, text),
+            "href": link(f"{DATA_DIR}/{slug}.json"), "clock": clock_label(doc, text),
             "tables": time_tables(doc, text), "crossovers": rows, "findings": lines,
             "skipped": skipped, "pointwise": pointwise_rows(doc, text), "plots": plots,
             "load": doc["load_average"], "peak_gflops": f"{doc['peak']['flops_per_s'] / 1e9:.1f}"}
