@@ -124,13 +124,14 @@ def chain_claims() -> list[Claim]:
 
 def limit_claims(limits) -> list[Claim]:
     """The temperature form, its limit t → ∞, the seed's gradient under the limit and the final formula."""
-    x2 = scalars("x", 2)
-    s1 = soft_argmax_expr(x2, 1)
+    return _limit_value_claims(limits) + _limit_gradient_claims()
+
+
+def _limit_value_claims(limits) -> list[Claim]:
+    """What S_t and softmax(t𝐱) tend to as t → ∞, and whether a larger t approximates better."""
     cases = {(kind, unique): nm.limit_cases(limits, kind, unique) for kind in ("soft-argmax", "softmax")
              for unique in (False, True)}
-    bound, grad_bound = bound_formulas()
-    at_tie = {"x": nm.mp(0, 0)}
-    at_one = worked_domain(x2, {t: sp.Integer(1)})
+    bound, _ = bound_formulas()
     lim_softmax = fixed_form(Relation(sp.Limit(Softmax(t * xvec), t, sp.oo), MaxSubgradient(xvec)))
     lim_soft_argmax = fixed_form(Relation(sp.Limit(S_t, t, sp.oo), Argmax(xvec)))
 
@@ -173,6 +174,18 @@ def limit_claims(limits) -> list[Claim]:
               why="True where the maximum is unique; at a tie of k entries each tends to 1/k: softmax(t·(1, 0, 1)) "
                   "→ (1/2, 0, 1/2).",
               corrected=lim_softmax, severity="degenerate", step=T_LIMIT),
+    ]
+
+
+def _limit_gradient_claims() -> list[Claim]:
+    """The seed's gradient under the limit, its limit, the remarks on large t and the final formula."""
+    x2 = scalars("x", 2)
+    s1 = soft_argmax_expr(x2, 1)
+    _, grad_bound = bound_formulas()
+    at_tie = {"x": nm.mp(0, 0)}
+    at_one = worked_domain(x2, {t: sp.Integer(1)})
+
+    return [
         Claim(SECTION, "随即求导得 $t \\cdot i \\cdot \\operatorname{softmax}(tx_i) \\cdot (1 - \\operatorname{softmax}(tx_i))$ "
               "(the expression under the limit, as the derivative of $\\sum_i i \\cdot \\operatorname{softmax}(tx_i)$)",
               "A6.2 ②, “随即求导得”, the expression under the limit",
