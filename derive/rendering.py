@@ -21,6 +21,8 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
+from .typography import plain_to_markdown, scripts_html, scripts_unicode
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 
@@ -33,12 +35,23 @@ class WriteError(Exception):
     """An output cannot be written: ``cannot write docs/x.md: Permission denied``. Nothing was changed."""
 
 
-def md_escape(text) -> str:
-    """Plain text (evidence, titles) into Markdown without it turning into emphasis, HTML or math."""
-    out = str(text)
+def _escape_markdown(text: str) -> str:
+    out = text
     for ch in ("\\", "`", "*", "_", "[", "]"):
         out = out.replace(ch, "\\" + ch)
     return out.replace("<", "&lt;").replace("$", "&#36;").replace("\n", " ")
+
+
+def md_escape(text) -> str:
+    """Plain text (evidence, titles) into Markdown without it turning into emphasis, HTML or math; its
+    TeX-like scripts (h_{t−1}, C_in) are set as sub- and superscripts."""
+    return plain_to_markdown(text, _escape_markdown)
+
+
+def toc_label(text) -> str:
+    """A heading's entry in the table of contents (which strips tags): scripts as Unicode, quoted for an
+    attribute."""
+    return scripts_unicode(text).replace('"', "'").replace("}", ")").replace("{", "(")
 
 
 def table_cell(text) -> str:
@@ -82,10 +95,11 @@ def environment():
     def t(context, value, where="", module=None):
         """Derivation prose (str or Tr) in the page's language: a Tr's own text, or the Chinese of an
         English str from the derivation's catalog (``i18n_module`` in the context) or the site catalog.
-        A missing Chinese text raises MissingTranslation, which fails the build naming the text."""
+        A missing Chinese text raises MissingTranslation, which fails the build naming the text.
+        Its TeX-like scripts (h_{t−1}) come out as <sub>/<sup>, which ``md`` and ``toc`` understand."""
         from .i18n import text
 
-        return text(value, context.get("lang", "en"), module or context.get("i18n_module"), where)
+        return scripts_html(text(value, context.get("lang", "en"), module or context.get("i18n_module"), where))
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -98,6 +112,8 @@ def environment():
     env.filters["tex"] = _tex
     env.filters["numpy"] = _numpy
     env.filters["md"] = md_escape
+    env.filters["prose"] = scripts_html
+    env.filters["toc"] = toc_label
     env.filters["cell"] = table_cell
     env.filters["mathcell"] = math_cell
     env.globals["bi"] = bi

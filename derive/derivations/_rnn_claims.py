@@ -153,7 +153,7 @@ def eigenvalue_claims():
                   "gives vanishing only in the limit t → ∞ of the linear regime); σ_max(W_R) < 1 guarantees it.",
               corrected=sp.Implies(sp.Lt(sigma(Wr), 1), sp.Le(norm, sigma(Wr) ** (t - l)), evaluate=False),
               severity="error", step=STEP_BOUND),
-        Claim(SECTION, "\\tanh 的导数总是小于等于1", "A6.3 RNN, “可以看到”, third bullet (first half)",
+        Claim(SECTION, "$\\tanh$ 的导数总是小于等于1", "A6.3 RNN, “可以看到”, third bullet (first half)",
               Relation(TanhPrime(z), sp.Integer(1), "<=", Domain(ranges={z: (-8.0, 8.0)}, special=[{z: 0}])),
               why="tanh′(z) = 1 − tanh²(z) ≤ 1, with equality at z = 0.", step="γ = max tanh′ = 1, attained at z = 0"),
         Claim(SECTION, "当 W_R 的主特征值小于1, 梯度可能变为0", "A6.3 RNN, “可以看到”, third bullet (second half)",
