@@ -60,7 +60,7 @@ def _copy_tree(tree: Path, scratch: Path, with_cache: bool) -> Path:
     for name in COPIED + ((".derive-cache",) if with_cache else ()):
         src = tree / name
         if src.is_dir():
-            shutil.copytree(src, dest / name, ignore=ignore)
+            shutil.copytree(src, dest / name, ignore=ignore, symlinks=True)  # docs/zh/assets stays a link, as in git
         elif src.exists():
             shutil.copy2(src, dest / name)
     if (tree / "node_modules").exists():
