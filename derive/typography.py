@@ -47,8 +47,8 @@ def _unicode(kind, content, braced):
     plain = content.replace(" ", "")
     if all(ch in table for ch in plain):
         return "".join(table[ch] for ch in plain)
-    if not braced:
-        return kind + content
+    if not braced or re.fullmatch(r"[A-Za-z0-9]{1,3}", content):
+        return kind + content  # W_hg, as an unbraced script reads unambiguously
     return f"{kind}({content})"
 
 

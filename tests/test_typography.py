@@ -30,6 +30,7 @@ def test_scripts_become_sub_and_sup(text, html):
     ("(γ σ_max(W_R))^{t−l}", "(γ σₘₐₓ(W_R))ᵗ⁻ˡ"),  # no subscript R in Unicode: left as written
     ("a_{g,t} and h_{T−k}", "a_(g,t) and h_(T−k)"),  # no subscript comma, no subscript T
     ("∂C<sub>t</sub>/∂C<sub>t−1</sub>", "∂Cₜ/∂Cₜ₋₁"),  # what t() already turned into tags
+    ("W<sub>hg</sub> = 0", "W_hg = 0"),  # no subscript g: a short script reads as written, without parentheses
 ])
 def test_table_of_contents_gets_unicode(text, label):
     assert scripts_unicode(text) == label
