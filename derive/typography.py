@@ -20,7 +20,8 @@ _BASE = r"(?<![A-Za-z0-9_\\])[A-Za-zα-ωΑ-Ω∂Σ\U0001D400-\U0001D7FF𝟙][\u
 _UNBRACED = re.compile(rf"({_BASE})_([A-Za-z0-9]{{1,3}}|[α-ω∞])(?![A-Za-z0-9_])")
 _TAGGED = re.compile(r"<(sub|sup)>([^<>]*)</\1>")
 # what is left alone: inline code, display and inline math, HTML tags, and an escaped character
-_PROTECTED = re.compile(r"`[^`]*`|\$\$.*?\$\$|\$[^$\n]+\$|<[^<>\n]*>|&#?\w+;", re.S)
+# (a tag starts with a letter or /: "ρ < 1 … > 1" in prose is no tag)
+_PROTECTED = re.compile(r"`[^`]*`|\$\$.*?\$\$|\$[^$\n]+\$|</?[A-Za-z][^<>\n]*>|&#?\w+;", re.S)
 
 _SUB = dict(zip("0123456789+−-=()aehijklmnoprstuvxβγρφχ",
                 "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ"))

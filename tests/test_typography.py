@@ -19,6 +19,8 @@ from derive.typography import scripts_html, scripts_unicode
     ("softmax_i", "softmax_i"),
     # math and code are left to MathJax and to the code span
     ("$h_{t}$ and `a_{b}` but h_{t}", "$h_{t}$ and `a_{b}` but h<sub>t</sub>"),
+    # a comparison is no HTML tag: both W_R are scripts
+    ("ρ(W_R) < 1 but W_R > 1", "ρ(W<sub>R</sub>) < 1 but W<sub>R</sub> > 1"),
 ])
 def test_scripts_become_sub_and_sup(text, html):
     assert scripts_html(text) == html
