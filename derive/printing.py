@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import sympy as sp
-from sympy.printing.latex import LatexPrinter
+from sympy.printing.latex import LatexPrinter, greek_letters_set
 from sympy.printing.numpy import NumPyPrinter
 
 from .functions import Argmax, VectorSymbol
@@ -21,6 +21,11 @@ _INDEXED = re.compile(r"^([A-Za-z]+)_?(\d+)$")
 _DOUBLE_SUBSCRIPT = re.compile(r"^(.+_(?:\{[^{}]*\}|[A-Za-z0-9]+))_(\{[^{}]*\}|[A-Za-z0-9]+)$")
 # functions written by name when applied entrywise to a matrix, as the seed writes tanh(W x + b)
 _ENTRYWISE_NAMES = {"Sigmoid": r"\sigma", "Tanh": r"\tanh", "TanhPrime": r"\tanh'"}
+
+
+_WORD = re.compile(r"[A-Za-z]{3,}")
+_DESCRIPTIVE = re.compile(r"_\{(in|out|prev|next|max|min)\}")
+_GREEK = frozenset(greek_letters_set) | {"lamda", "lambda"}
 
 
 class DeriveLatexPrinter(LatexPrinter):
@@ -36,7 +41,11 @@ class DeriveLatexPrinter(LatexPrinter):
         m = _DOUBLE_SUBSCRIPT.match(expr.name) if "{" in expr.name else None
         if m:
             return "{%s}_{%s}" % (m.group(1), m.group(2).strip("{}"))
-        return super()._print_Symbol(expr, style)
+        # a word (``start``) is one name, not a product of italic letters s·t·a·r·t
+        if _WORD.fullmatch(expr.name) and expr.name.lower() not in _GREEK:
+            return r"\mathrm{%s}" % expr.name
+        # a descriptive subscript (C_in, c_prev) is a word, set upright; an index (W_ih, x_ij) stays italic
+        return _DESCRIPTIVE.sub(r"_{\\mathrm{\1}}", super()._print_Symbol(expr, style))
 
     # --- vectors -------------------------------------------------------------------------------------
     def _print_VectorSymbol(self, expr):

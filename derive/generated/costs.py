@@ -20,7 +20,7 @@ def conv2d_params(c_in, c_out, k, bias=True):
 
     Formula (LaTeX printed from the SymPy expression)::
 
-        C_{in} C_{out} k^{2} + C_{out} \beta
+        C_{\mathrm{in}} C_{\mathrm{out}} k^{2} + C_{\mathrm{out}} \beta
     """
     c_in = _size(c_in, "c_in")
     c_out = _size(c_out, "c_out")
@@ -36,7 +36,7 @@ def conv2d_macs(c_in, c_out, k, h, w):
 
     Formula (LaTeX printed from the SymPy expression)::
 
-        C_{in} C_{out} H W k^{2}
+        C_{\mathrm{in}} C_{\mathrm{out}} H W k^{2}
     """
     c_in = _size(c_in, "c_in")
     c_out = _size(c_out, "c_out")

@@ -74,7 +74,7 @@ def lstm_forward(x, h0, c0, W_ih, W_hh, b_ih, b_hh):
 
     Formulas (LaTeX printed from the SymPy expressions)::
 
-        C_t: c_{prev} f + g i
+        C_t: c_{\mathrm{prev}} f + g i
         h_t: o tc
         sigma: \sigma\left(z\right) = \frac{\tanh\left(\frac{z}{2}\right)}{2} + \frac{1}{2}
     """
@@ -156,7 +156,7 @@ def lstm_backward(dhs, cache):
 
         dC: dc + dh o \left(1 - tc^{2}\right)
         da_i: dC g i \left(1 - i\right)
-        da_f: c_{prev} dC f \left(1 - f\right)
+        da_f: c_{\mathrm{prev}} dC f \left(1 - f\right)
         da_g: dC i \left(1 - g^{2}\right)
         da_o: dh o tc \left(1 - o\right)
         dc_prev: dC f
@@ -236,7 +236,7 @@ def lstm_cell_jacobian(cache, t):
 
     Formula (LaTeX printed from the SymPy expression)::
 
-        \left(\operatorname{diag}\left(u_{f}\right) W_{hf} + \operatorname{diag}\left(u_{g}\right) W_{hg} + \operatorname{diag}\left(u_{i}\right) W_{hi}\right) \operatorname{diag}\left(d\right) + \operatorname{diag}\left(f_{t}\right), u_{f} = c_{prev} f \left(1 - f\right), u_{i} = g i \left(1 - i\right), u_{g} = i \left(1 - g^{2}\right), d = o_{prev} \left(1 - tc_{prev}^{2}\right)
+        \left(\operatorname{diag}\left(u_{f}\right) W_{hf} + \operatorname{diag}\left(u_{g}\right) W_{hg} + \operatorname{diag}\left(u_{i}\right) W_{hi}\right) \operatorname{diag}\left(d\right) + \operatorname{diag}\left(f_{t}\right), u_{f} = c_{\mathrm{prev}} f \left(1 - f\right), u_{i} = g i \left(1 - i\right), u_{g} = i \left(1 - g^{2}\right), d = o_{\mathrm{prev}} \left(1 - tc_{\mathrm{prev}}^{2}\right)
     """
     _check_cache(cache)
     G, C, TC, W_hh = cache["G"], cache["C"], cache["TC"], cache["W_hh"]

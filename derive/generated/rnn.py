@@ -67,7 +67,7 @@ def rnn_backward(dhs, cache):
     Formulas (LaTeX printed from the SymPy expressions; Delta_t = dE/dA_t, one sample per row)::
 
         \Delta_{t} = \left(G_{t} + \Delta_{t+1} W_{hh}\right) \odot \left(- H_{t}^{\circ {2}} + \mathbf{1}\right)
-        dW_hh = \Delta^{\top} H_{prev}
+        dW_hh = \Delta^{\top} H_{\mathrm{prev}}
         dW_ih = \Delta^{\top} X
         db = \Delta^{\top} \mathbf{1}
         dh0 = \Delta_{1} W_{hh}

@@ -33,7 +33,7 @@ def soft_argmax(x, axis=-1, *, t=1.0, start=1):
 
     Formula (LaTeX printed from the SymPy expression)::
 
-        S_{t} = \sum_{i=start}^{n + start - 1} i \operatorname{softmax}\left(t \mathbf{x}\right)_{i}
+        S_{t} = \sum_{i=\mathrm{start}}^{n + \mathrm{start} - 1} i \operatorname{softmax}\left(t \mathbf{x}\right)_{i}
     """
     x = _as_float(x)
     t = _positive_temperature(t)
