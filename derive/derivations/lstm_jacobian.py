@@ -432,9 +432,9 @@ def derivation() -> Derivation:
 def measured_section() -> Tr:
     """The measured table under the steps (its numbers are computed, so the text is a Tr here)."""
     table = measured_table()
-    return Tr("### Measured: how far the gradient reaches · 远距离梯度\n\n"
+    return Tr("### Measured: how far the gradient reaches\n\n"
               "Same inputs ($T = 100$, $H = D = 16$, weights $\\sim N(0, 1/H)$, LSTM forget bias 3); "
               "norms are spectral norms (NumPy, float64).\n\n" + table.en,
-              "### 实测：梯度能传多远 · Measured\n\n"
+              "### 实测：梯度能传多远\n\n"
               "相同的输入（$T = 100$，$H = D = 16$，权重 $\\sim N(0, 1/H)$，LSTM 遗忘门偏置为 3）；"
               "范数均为谱范数（NumPy，float64）。\n\n" + table.zh)
