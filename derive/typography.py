@@ -29,13 +29,18 @@ _SUP = dict(zip("0123456789+−-=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW"
                 "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ"))
 
 
+def _innermost_first(pattern, replace, text: str) -> str:
+    """``pattern.sub`` until nothing changes: nested scripts are rewritten from the inside out."""
+    while True:
+        new = pattern.sub(replace, text)
+        if new == text:
+            return new
+        text = new
+
+
 def _convert(text: str, script) -> str:
     out = _UNBRACED.sub(lambda m: m.group(1) + script("_", m.group(2), braced=False), text)
-    while True:
-        new = _BRACED.sub(lambda m: script(m.group(1), m.group(2), braced=True), out)
-        if new == out:
-            return new
-        out = new
+    return _innermost_first(_BRACED, lambda m: script(m.group(1), m.group(2), braced=True), out)
 
 
 def _html(kind, content, braced):
@@ -93,10 +98,5 @@ def plain_to_markdown(text, escape) -> str:
 def scripts_unicode(text) -> str:
     """Plain text with its scripts as Unicode sub- and superscripts where every character has one, else
     written h_(T−k): for the table of contents, which keeps no markup. <sub>/<sup> tags count as scripts."""
-    out = str(text)
-    while True:
-        new = _TAGGED.sub(lambda m: ("_{" if m.group(1) == "sub" else "^{") + m.group(2) + "}", out)
-        if new == out:
-            break
-        out = new
+    out = _innermost_first(_TAGGED, lambda m: ("_{" if m.group(1) == "sub" else "^{") + m.group(2) + "}", str(text))
     return _outside_protected(out, lambda s: _convert(s, _unicode))
