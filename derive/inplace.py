@@ -6,7 +6,8 @@ derivation that generates such a loop (soft-argmax row blocks, the RNN and the L
 
 What it prints:
 
-* sums (``Add``/``MatAdd``): the terms are accumulated in the output; ``c − X`` is one ``subtract``;
+* sums (``Add``/``MatAdd``): the terms are accumulated in the output; ``c − X`` and ``A − X`` (``A`` an
+  operand) end in one ``subtract``;
   ``−X`` alone is ``negative``; a constant ``𝟙`` (``OneMatrix``) counts as the number 1;
 * entrywise products (``Mul``/``HadamardProduct``), squares (``x**2``, ``X∘2``: ``numpy.square``),
   ``exp`` and ``tanh`` (also :class:`~derive.functions.Tanh` and ``tanh`` applied entrywise to a matrix);
@@ -172,6 +173,12 @@ class InplaceEmitter:
             if self._atom(inner) is not None:
                 return [("subtract", c, self._atom(inner), out)]
             return self._ops(inner, out) + [("subtract", c, out, out)]
+        if fn == "add" and not light and len(heavy) == 2:
+            # A − X with A an operand and X computed: X into the output, then one subtract (not X, its
+            # negative and an add)
+            for a, b in (heavy, heavy[::-1]):
+                if self._atom(a) is not None and b.could_extract_minus_sign() and self._atom(-b) is None:
+                    return self._ops(-b, out) + [("subtract", self._atom(a), out, out)]
         negs = [t for t in heavy if fn == "add" and self._negated(t) is not None]
         complex_terms = sorted([t for t in heavy if self._atom(t) is None and t not in negs], key=sp.default_sort_key)
         simple = sorted([t for t in heavy if t not in complex_terms and t not in negs], key=sp.default_sort_key)

@@ -21,7 +21,7 @@ SCALAR_EXPRS = [
     a + b, a + b + c + d, a - b, b - a, -a, -a - b, a * b, a * b * c * d, 3 * a, a / 2 + 0.25, 1 - a, 2 - a * b,
     a ** 2, 1 - a ** 2, (a + b) ** 2, a * b * (1 - a), c + b * a * (1 - c ** 2), (1 + a) / 2, a * b - c,
     3 * a * b, (a - b) * (c + d), a * (b + c * (d - a)), sp.exp(a - b), sp.tanh(a * b) + c, Tanh(a) * b,
-    a + a * b + a ** 2, (a * b + c * d) * (a - d), 1 - (a + b) ** 2,
+    a + a * b + a ** 2, (a * b + c * d) * (a - d), 1 - (a + b) ** 2, a - a * b, b * (a - a * c), a - b * c * d,
 ]
 
 
@@ -116,6 +116,18 @@ def test_c_minus_x_is_one_subtract_and_a_difference_no_negation():
     assert InplaceEmitter().emit("out", a ** 2) == ["numpy.square(a, out=out)"]
     assert InplaceEmitter().emit("a", a) == []
     assert InplaceEmitter().emit("out", a) == ["numpy.copyto(out, a)"]
+
+
+def test_operand_minus_a_computed_product_is_the_product_then_one_subtract():
+    # written out by hand: x(1 − y) as x − x·y costs two calls, not a negation and an add
+    assert InplaceEmitter().emit("out", a - a * b) == ["numpy.multiply(a, b, out=out)",
+                                                      "numpy.subtract(a, out, out=out)"]
+    assert InplaceEmitter().emit("out", c * (a - a * b)) == ["numpy.multiply(a, b, out=out)",
+                                                            "numpy.subtract(a, out, out=out)",
+                                                            "numpy.multiply(out, c, out=out)"]
+    # the target read by the subtraction itself: computed in a scratch buffer, the last call writes it
+    em = InplaceEmitter(prefix="s")
+    assert em.emit("a", a - a * b) == ["numpy.multiply(a, b, out=s0)", "numpy.subtract(a, s0, out=a)"]
 
 
 def test_unsupported_expression_is_an_error_not_wrong_code():
