@@ -377,3 +377,82 @@ def test_returned_states_are_read_only_so_the_cache_stays_valid():
                                  rng.normal(size=4 * H), rng.normal(size=4 * H))
     with pytest.raises(ValueError):
         hs[0, 0, 0] = 1.0
+
+
+# ----------------------------------------------------------------------------------------------------
+# the workspace kept between calls (the buffers of a consumed cache serve the next call of that shape)
+# ----------------------------------------------------------------------------------------------------
+def _fresh(a, dhs):
+    """Forward and backward with nothing kept from earlier calls: the reference for the reuse tests."""
+    gen.release_workspaces()
+    hs, cache = gen.lstm_forward(*(a[k] for k in NAMES))
+    return hs.copy(), gen.lstm_backward(dhs, cache)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_reused_workspaces_change_no_result_and_no_returned_array(dtype):
+    (a1, d1), (a2, d2) = make(5, 3, 4, 6, seed=11, dtype=dtype), make(5, 3, 4, 6, seed=12, dtype=dtype)
+    ref1, ref2 = _fresh(a1, d1), _fresh(a2, d2)
+    gen.release_workspaces()
+    hs1, c1 = gen.lstm_forward(*(a1[k] for k in NAMES))
+    hs2, c2 = gen.lstm_forward(*(a2[k] for k in NAMES))  # two caches alive at once: two workspaces
+    g2 = gen.lstm_backward(d2, c2)  # consumed in the other order
+    g1 = gen.lstm_backward(d1, c1)
+    kept = {k: v.copy() for k, v in g1.items()}, hs1.copy(), {k: v.copy() for k, v in g2.items()}, hs2.copy()
+    for _ in range(3):  # later calls of the same shape run in the buffers that c1 and c2 used
+        hs3, c3 = gen.lstm_forward(*(a2[k] for k in NAMES))
+        gen.lstm_backward(d1, c3)
+    for (got_g, got_hs), (ref_hs, ref_g), (kept_g, kept_hs) in (((g1, hs1), ref1, kept[:2]),
+                                                              ((g2, hs2), ref2, kept[2:])):
+        np.testing.assert_array_equal(got_hs, ref_hs)
+        np.testing.assert_array_equal(got_hs, kept_hs)
+        for k in ref_g:
+            np.testing.assert_array_equal(got_g[k], ref_g[k], err_msg=k)
+            np.testing.assert_array_equal(got_g[k], kept_g[k], err_msg=k)
+    # and no returned array shares memory with another call's or with the other gradients
+    arrays = [hs1, hs2, hs3, *g1.values(), *g2.values()]
+    for m, x in enumerate(arrays):
+        for y in arrays[m + 1:]:
+            assert not np.shares_memory(x, y)
+
+
+def test_a_consumed_cache_holds_no_buffer_and_the_pool_is_bounded_and_released():
+    a, dhs = make(4, 2, 3, 5, seed=13)
+    gen.release_workspaces()
+    hs, cache = gen.lstm_forward(*(a[k] for k in NAMES))
+    gen.lstm_backward(dhs, cache)
+    assert set(cache) == {"consumed"}  # nothing left there to read after reuse
+    assert gen.release_workspaces() > 0
+    assert gen.release_workspaces() == 0
+    caches = [gen.lstm_forward(*(a[k] for k in NAMES))[1] for _ in range(5)]
+    for c in caches:
+        gen.lstm_backward(dhs, c)
+    sizes = [(T, 2, 3, 5) for T in range(1, 8)]  # more shapes than are kept
+    for T, B, D, H in sizes:
+        b, d = make(T, B, D, H, seed=T)
+        gen.lstm_backward(d, gen.lstm_forward(*(b[k] for k in NAMES))[1])
+    one = sum(np.empty(s).nbytes for s in gen._workspace_shapes(7, 2, 3, 5).values())
+    assert 0 < gen.release_workspaces() <= gen._SHAPES_KEPT * gen._IDLE_PER_SHAPE * one
+
+
+def test_concurrent_threads_get_their_own_workspaces():
+    from concurrent.futures import ThreadPoolExecutor
+
+    cases = [make(6, 4, 5, 7, seed=20 + k) for k in range(6)]
+    refs = [_fresh(a, d) for a, d in cases]
+
+    def run(case):
+        a, d = case
+        out = []
+        for _ in range(5):
+            hs, cache = gen.lstm_forward(*(a[k] for k in NAMES))
+            out.append((hs.copy(), gen.lstm_backward(d, cache)))
+        return out
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(run, cases))
+    for ref, runs in zip(refs, results):
+        for hs, g in runs:
+            np.testing.assert_array_equal(hs, ref[0])
+            for k in g:
+                np.testing.assert_array_equal(g[k], ref[1][k], err_msg=k)

@@ -86,20 +86,24 @@ def code_module() -> CodeModule:
         raise RuntimeError("the sigmoid must be computed in place")
     bw = InplaceEmitter(prefix="bt")
     backward_lines = []
-    # Shared factors cut the ufunc calls per step: u = dh·o (for dC_t and da_o), w = dC_t·i (for da_i and
-    # da_g), dC_{t-1} = dC_t·f (reused by da_f). Each rewritten formula is checked against the derived one.
-    U, Wc = sym("u"), sym("w")
+    # Shared factors cut the ufunc calls per step: h_t = o·tc is stored (so o(1 − tc²) = o − h_t·tc and
+    # tc·o(1 − o) = h_t − h_t·o), w = dC_t·i and r = w·g serve da_i and da_g, and q = dC_{t-1}·c_prev
+    # serves da_f; each x(1 − y) is x − x·y, two calls. Each rewritten formula is checked against the
+    # derived one.
+    HT, Wc, R, Q = sym("h"), sym("w"), sym("r"), sym("q")
+    h_def = {HT: CO * CTC}
     plan = [
-        ("u", U, dh * CO, None, None),
-        ("dC", "dc", code["dC"].subs(dh * CO, U), None, {U: dh * CO}),
-        ("da_o", "da_o", U * CTC * (1 - CO), "o", {U: dh * CO}),
-        ("w", Wc, dCs * CI, None, None),
-        ("da_i", "da_i", Wc * CG * (1 - CI), "i", {Wc: dCs * CI}),  # before da_g: it still reads g
-        ("da_g", "da_g", Wc * (1 - CG ** 2), "g", {Wc: dCs * CI}),
-        ("dc_prev", "dc_next", dCs * CF, None, None),
-        ("da_f", "da_f", sym("dc_next") * cprev * (1 - CF), "f", {sym("dc_next"): dCs * CF}),
+        ("dC", "dc", dc + dh * (CO - HT * CTC), h_def),
+        ("da_o", "da_o", dh * (HT - HT * CO), h_def),
+        ("w", Wc, dCs * CI, None),
+        ("r", R, Wc * CG, None),
+        ("da_i", "da_i", R - R * CI, {R: dCs * CI * CG}),
+        ("da_g", "da_g", Wc - R * CG, {Wc: dCs * CI, R: dCs * CI * CG}),
+        ("dc_prev", "dc_next", dCs * CF, None),
+        ("q", Q, sym("dc_next") * cprev, None),
+        ("da_f", "da_f", Q - Q * CF, {Q: dCs * CF * cprev}),
     ]
-    for key, target, expr, alias, defs in plan:
+    for key, target, expr, defs in plan:
         if key in code:  # the rewritten form must equal the derived one
             if sp.expand(expr.xreplace(defs or {}) - code[key]) != 0:
                 raise RuntimeError(f"the rewritten {key} = {expr} differs from the derived {code[key]}")
@@ -107,7 +111,7 @@ def code_module() -> CodeModule:
         else:
             backward_lines.append(f"# {key} = {numpy_code(expr)}")
         target = target.name if isinstance(target, sp.Symbol) else target
-        backward_lines += bw.emit(target, expr.xreplace({dCs: dc}), alias)  # dC_t sits in the buffer dc
+        backward_lines += bw.emit(target, expr.xreplace({dCs: dc}))  # dC_t sits in the buffer dc
     backward_lines.append("dc, dc_next = dc_next, dc")
     # jacobian: the per-unit coefficients of the four terms and d = dh_{t-1}/dC_{t-1}
     op, tcp = sym("o_prev"), sym("tc_prev")
@@ -129,7 +133,7 @@ def code_module() -> CodeModule:
         "sigmoid_lines_o": sig_lines,
         "scratch_forward": fw.scratch or ["_unused"],
         "backward_lines": backward_lines,
-        "scratch_backward": ["u", "w", "dc_next"] + bw.scratch,
+        "scratch_backward": ["w", "r", "q", "dc_next"] + bw.scratch,
         "jacobian_lines": jacobian_lines,
         "jacobian_formula": jac_formula,
     }

@@ -12,12 +12,62 @@ Layout and gate order are those of ``torch.nn.LSTM`` (one layer, ``batch_first=F
 Shapes: ``x`` (T, B, D), ``h0`` and ``c0`` (B, H), ``hs`` (T, B, H).
 Index convention: step t = 0 … T-1 consumes ``x[t]`` and produces h_t = ``hs[t]`` and the cell state C_t;
 h_{-1} = ``h0`` and C_{-1} = ``c0``.
+
+Workspace: once ``lstm_backward`` has consumed a cache, its internal buffers (gates, cell states, the
+copies of x and the weights) serve the next ``lstm_forward`` of the same shapes and dtype, at most two
+sets for each of the last four shapes; every array returned to the caller is a new one, and a consumed
+cache keeps no buffer. ``release_workspaces()`` frees them.
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 import numpy
 
-__all__ = ["lstm_forward", "lstm_backward", "lstm_cell_jacobian"]
+__all__ = ["lstm_forward", "lstm_backward", "lstm_cell_jacobian", "release_workspaces"]
+
+# The large internal buffers of one forward+backward (the cache's gates, cell states and copies, the
+# scaled weights, the weight-gradient products) are kept after lstm_backward and handed to the next call
+# of the same shapes: fresh buffers of this size come from mmap, and their first-touch page faults cost
+# about a fifth of the whole pass at T=50, B=32, H=128. Arrays returned to the caller are never pooled.
+_WORKSPACES: OrderedDict = OrderedDict()  # (T, B, D, H, dtype) -> list of idle workspaces
+_WORKSPACE_LOCK = threading.Lock()
+_IDLE_PER_SHAPE = 2
+_SHAPES_KEPT = 4
+
+
+def _workspace_shapes(T, B, D, H):
+    return {"xa": (T, B, D + 1), "W_ih": (4 * H, D), "W_hh": (4 * H, H), "Wx": (4, D + 1, H),
+            "WhT": (4, H, H), "G": (T, B, 4 * H), "C": (T + 1, B, H), "TC": (T, B, H),
+            "dWb": (D + 1, 4 * H), "dW_hh_T": (H, 4 * H)}
+
+
+def _take_workspace(key):
+    with _WORKSPACE_LOCK:
+        idle = _WORKSPACES.get(key)
+        if idle:
+            return idle.pop()
+    T, B, D, H, dtype = key
+    return {name: numpy.empty(shape, dtype=dtype) for name, shape in _workspace_shapes(T, B, D, H).items()}
+
+
+def _give_workspace(key, workspace):
+    with _WORKSPACE_LOCK:
+        idle = _WORKSPACES.setdefault(key, [])
+        _WORKSPACES.move_to_end(key)
+        if len(idle) < _IDLE_PER_SHAPE:
+            idle.append(workspace)
+        while len(_WORKSPACES) > _SHAPES_KEPT:
+            _WORKSPACES.popitem(last=False)
+
+
+def release_workspaces():
+    """Free the idle buffers kept for later calls (see the module's workspace note); returns their bytes."""
+    with _WORKSPACE_LOCK:
+        freed = sum(a.nbytes for idle in _WORKSPACES.values() for ws in idle for a in ws.values())
+        _WORKSPACES.clear()
+    return freed
 
 
 def _float_dtype(arrays):
@@ -37,8 +87,8 @@ def _real_array(a, name):
 
 
 def _check_forward(x, h0, c0, W_ih, W_hh, b_ih, b_hh):
-    """The seven inputs, checked, in one float dtype, C-contiguous; W_ih and W_hh are always copies (the
-    cache keeps them for the backward pass, which must not see later in-place changes by the caller)."""
+    """The seven inputs, checked, in one float dtype, C-contiguous (possibly the caller's own arrays:
+    lstm_forward copies what the cache keeps)."""
     names = ("x", "h0", "c0", "W_ih", "W_hh", "b_ih", "b_hh")
     arrays = [_real_array(a, name) for a, name in zip((x, h0, c0, W_ih, W_hh, b_ih, b_hh), names)]
     x_, W_hh_ = arrays[0], arrays[4]
@@ -58,8 +108,7 @@ def _check_forward(x, h0, c0, W_ih, W_hh, b_ih, b_hh):
     for name, a in zip(names, arrays):
         if a.shape != want[name]:
             raise ValueError(f"{name} must have shape {want[name]}{why}, got {a.shape}")
-        copy = name in ("W_ih", "W_hh")  # x is copied by lstm_forward, with a column of ones
-        out.append(numpy.array(a, dtype=dtype, order="C") if copy else numpy.ascontiguousarray(a, dtype=dtype))
+        out.append(numpy.ascontiguousarray(a, dtype=dtype))
     return out
 
 
@@ -82,37 +131,46 @@ def lstm_forward(x, h0, c0, W_ih, W_hh, b_ih, b_hh):
     T, B, D = x.shape
     H = W_hh.shape[1]
     dtype = x.dtype
+    key = (T, B, D, H, dtype)
+    ws = _take_workspace(key)
+    # the cache's own copies: changing the inputs in place afterwards cannot change the gradients
+    numpy.copyto(ws["W_ih"], W_ih)
+    numpy.copyto(ws["W_hh"], W_hh)
+    W_ih, W_hh = ws["W_ih"], ws["W_hh"]
     # sigma(z) = (1 + tanh(z/2))/2: halving the rows of the sigmoid gates (i, f, o) lets one tanh call
     # activate all four gates in place, and tanh never overflows.
-    scale = numpy.array([0.5, 0.5, 1.0, 0.5], dtype=dtype)[:, None, None]  # per gate i, f, g, o
+    scale = numpy.array([0.5, 0.5, 1.0, 0.5], dtype=dtype)  # per gate i, f, g, o
     # [x, 1] @ [W_ih^T; b]: the bias rides in the input GEMM (no pass over G) and its gradient comes out of
     # the W_ih gradient GEMM; xa is also the cache's own copy of x.
-    xa = numpy.empty((T, B, D + 1), dtype=dtype)
+    xa = ws["xa"]
     xa[..., :D] = x
     xa[..., D] = 1
-    WxT = numpy.empty((D + 1, 4 * H), dtype=dtype)  # contiguous operands: BLAS runs faster than on views
-    WxT[:D] = (W_ih.reshape(4, H, D) * scale).reshape(4 * H, D).T
-    WxT[D] = ((b_ih + b_hh).reshape(4, H) * scale[:, 0]).reshape(4 * H)
+    # per gate k, [W_ih rows of gate k, b of gate k]^T (D + 1, H): the input GEMMs write the
+    # pre-activations gate-major, G[t] = (4, B, H) with each gate one contiguous block, where the step
+    # activates them in place: NumPy runs the element-wise work several times faster on such blocks than
+    # on the strided gate columns of torch's (B, 4H) row layout.
+    Wx = ws["Wx"]
+    numpy.multiply(W_ih.reshape(4, H, D).transpose(0, 2, 1), scale[:, None, None], out=Wx[:, :D])
+    numpy.add(b_ih.reshape(4, H), b_hh.reshape(4, H), out=Wx[:, D])
+    numpy.multiply(Wx[:, D], scale[:, None], out=Wx[:, D])
     # per gate k, (W_hh rows of gate k)^T: the recurrent product comes out gate by gate, (4, B, H)
-    WhT = numpy.ascontiguousarray((W_hh.reshape(4, H, H) * scale).transpose(0, 2, 1))
-    # G[t] holds the pre-activations of step t in torch's (B, 4H) row layout (one GEMM for all t); the
-    # step replaces them by its gates in gate-major order, GM[t] = (4, B, H), each gate one contiguous
-    # block: NumPy runs the element-wise work several times faster on those than on strided columns.
-    G = numpy.empty((T, B, 4 * H), dtype=dtype)
+    WhT = ws["WhT"]
+    numpy.multiply(W_hh.reshape(4, H, H).transpose(0, 2, 1), scale[:, None, None], out=WhT)
+    G = ws["G"]
     GM = G.reshape(T, 4, B, H)
-    G_by_gate = G.reshape(T, B, 4, H).transpose(0, 2, 1, 3)  # G[t] seen gate by gate (strided)
-    numpy.matmul(xa.reshape(T * B, D + 1), WxT, out=G.reshape(T * B, 4 * H))
+    numpy.matmul(xa[:, None], Wx, out=GM)
     Hs = numpy.empty((T + 1, B, H), dtype=dtype)  # Hs[0] = h0, Hs[t + 1] = h_t
-    C = numpy.empty((T + 1, B, H), dtype=dtype)  # C[0] = c0, C[t + 1] = C_t
-    TC = numpy.empty((T, B, H), dtype=dtype)  # TC[t] = tanh(C_t)
+    C = ws["C"]  # C[0] = c0, C[t + 1] = C_t
+    TC = ws["TC"]  # TC[t] = tanh(C_t)
     Hs[0] = h0
     C[0] = c0
-    gates = numpy.empty((4, B, H), dtype=dtype)
-    i, f, g, o = gates
+    rec = numpy.empty((4, B, H), dtype=dtype)
     ft0 = (numpy.empty((B, H), dtype=dtype))
     for t in range(T):
-        numpy.matmul(Hs[t], WhT, out=gates)  # h_{t-1} @ W_hh^T, gate by gate
-        numpy.add(gates, G_by_gate[t], out=gates)
+        gates = GM[t]
+        i, f, g, o = gates
+        numpy.matmul(Hs[t], WhT, out=rec)  # h_{t-1} @ W_hh^T, gate by gate
+        numpy.add(gates, rec, out=gates)
         numpy.tanh(gates, out=gates)
         s = gates[:2]
         # sigma = (1/2)*s + 1/2 with s = tanh(z/2) (rows pre-halved)
@@ -130,15 +188,15 @@ def lstm_forward(x, h0, c0, W_ih, W_hh, b_ih, b_hh):
         numpy.tanh(c, out=tc)
         # h_t = o*tc
         numpy.multiply(o, tc, out=h)
-        numpy.copyto(GM[t], gates)
-    cache = {"x_ones": xa, "W_ih": W_ih, "W_hh": W_hh, "G": G, "C": C, "TC": TC, "Hs": Hs, "consumed": False}
+    cache = {"x_ones": xa, "W_ih": W_ih, "W_hh": W_hh, "G": G, "C": C, "TC": TC, "Hs": Hs, "consumed": False,
+             "workspace": (key, ws)}
     # hs is a view of the cached states (no copy); read-only, so editing it cannot corrupt the backward pass
     Hs.flags.writeable = False
     return Hs[1:], cache
 
 
 def _check_cache(cache):
-    if not isinstance(cache, dict) or "G" not in cache:
+    if not isinstance(cache, dict) or "consumed" not in cache:
         raise ValueError("cache must be the second value returned by lstm_forward")
     if cache["consumed"]:
         raise ValueError("this cache was consumed by lstm_backward (it reuses the gate buffer for the "
@@ -150,7 +208,8 @@ def lstm_backward(dhs, cache):
     ``{"x", "h0", "c0", "W_ih", "W_hh", "b_ih", "b_hh"}`` with the shapes of the inputs.
 
     The gate buffer of ``cache`` is overwritten by the pre-activation gradients (no per-step
-    allocation), so a cache serves one backward pass, as torch's graph does without retain_graph.
+    allocation), so a cache serves one backward pass, as torch's graph does without retain_graph; its
+    buffers are then reused by later calls of the same shapes (every returned array is a new one).
 
     Formulas (LaTeX printed from the SymPy expressions)::
 
@@ -163,6 +222,7 @@ def lstm_backward(dhs, cache):
     """
     _check_cache(cache)
     xa, W_ih, W_hh, G, C, TC, Hs = (cache[k] for k in ("x_ones", "W_ih", "W_hh", "G", "C", "TC", "Hs"))
+    key, ws = cache["workspace"]
     T, B, D = xa.shape[0], xa.shape[1], xa.shape[2] - 1
     H = W_hh.shape[1]
     dtype = G.dtype
@@ -178,54 +238,64 @@ def lstm_backward(dhs, cache):
     G_by_gate = G.reshape(T, B, 4, H).transpose(0, 2, 1, 3)
     grads = numpy.empty((4, B, H), dtype=dtype)
     da_i, da_f, da_g, da_o = grads
-    u, w, dc_next, bt0 = (numpy.empty((B, H), dtype=dtype), numpy.empty((B, H), dtype=dtype), numpy.empty((B, H), dtype=dtype), numpy.empty((B, H), dtype=dtype))
+    W_hh_by_gate = W_hh.reshape(4, H, H)
+    through_gate = numpy.empty((4, B, H), dtype=dtype)
+    w, r, q, dc_next, bt0 = (numpy.empty((B, H), dtype=dtype), numpy.empty((B, H), dtype=dtype), numpy.empty((B, H), dtype=dtype), numpy.empty((B, H), dtype=dtype), numpy.empty((B, H), dtype=dtype))
     for t in range(T - 1, -1, -1):
         i, f, g, o = GM_i[t], GM_f[t], GM_g[t], GM_o[t]
-        c_prev, tc = C[t], TC[t]
+        c_prev, tc, h = C[t], TC[t], Hs[t + 1]
         dh += dhs[t]
-        # u = dh*o
-        numpy.multiply(dh, o, out=u)
         # dC = dc + dh*o*(1 - tc**2)
-        numpy.square(tc, out=bt0)
-        numpy.subtract(1.0, bt0, out=bt0)
-        numpy.multiply(bt0, u, out=bt0)
+        numpy.multiply(h, tc, out=bt0)
+        numpy.subtract(o, bt0, out=bt0)
+        numpy.multiply(bt0, dh, out=bt0)
         numpy.add(bt0, dc, out=dc)
         # da_o = dh*o*tc*(1 - o)
-        numpy.subtract(1.0, o, out=bt0)
-        numpy.multiply(bt0, tc, out=bt0)
-        numpy.multiply(bt0, u, out=da_o)
+        numpy.multiply(h, o, out=da_o)
+        numpy.subtract(h, da_o, out=da_o)
+        numpy.multiply(da_o, dh, out=da_o)
         # w = dC*i
         numpy.multiply(dc, i, out=w)
+        # r = g*w
+        numpy.multiply(g, w, out=r)
         # da_i = dC*g*i*(1 - i)
-        numpy.subtract(1.0, i, out=bt0)
-        numpy.multiply(bt0, g, out=bt0)
-        numpy.multiply(bt0, w, out=da_i)
+        numpy.multiply(i, r, out=da_i)
+        numpy.subtract(r, da_i, out=da_i)
         # da_g = dC*i*(1 - g**2)
-        numpy.square(g, out=bt0)
-        numpy.subtract(1.0, bt0, out=bt0)
-        numpy.multiply(bt0, w, out=da_g)
+        numpy.multiply(g, r, out=da_g)
+        numpy.subtract(w, da_g, out=da_g)
         # dc_prev = dC*f
         numpy.multiply(dc, f, out=dc_next)
+        # q = c_prev*dc_next
+        numpy.multiply(c_prev, dc_next, out=q)
         # da_f = c_prev*dC*f*(1 - f)
-        numpy.subtract(1.0, f, out=bt0)
-        numpy.multiply(bt0, c_prev, out=bt0)
-        numpy.multiply(bt0, dc_next, out=da_f)
+        numpy.multiply(f, q, out=da_f)
+        numpy.subtract(q, da_f, out=da_f)
         dc, dc_next = dc_next, dc
-        # G[t] becomes dE/d(pre-activations of step t) in the (B, 4H) row layout of the GEMMs
+        # G[t] becomes dE/d(pre-activations of step t) in the (B, 4H) row layout of the weight-gradient
+        # GEMMs (one copy: writing the gradients there directly, in strided rows, is slower)
         numpy.copyto(G_by_gate[t], grads)
-        numpy.matmul(G[t], W_hh, out=dh)  # dE/dh_{t-1} through the four gates
-    dA = G
-    dA = dA.reshape(T * B, 4 * H)
-    dWb = numpy.matmul(xa.reshape(T * B, D + 1).T, dA)  # [x, 1]^T dA: dW_ih^T and, in the last row, db
-    return {
+        # dE/dh_{t-1} = sum over the gates k of da_k @ (W_hh rows of gate k): four (B, H) @ (H, H) products
+        # and a sum run faster through OpenBLAS than the one (B, 4H) @ (4H, H) product
+        numpy.matmul(grads, W_hh_by_gate, out=through_gate)
+        numpy.add.reduce(through_gate, axis=0, out=dh)
+    dA = G.reshape(T * B, 4 * H)
+    dWb = numpy.matmul(xa.reshape(T * B, D + 1).T, dA, out=ws["dWb"])  # [x, 1]^T dA: dW_ih^T and db
+    dW_hh_T = numpy.matmul(Hs[:T].reshape(T * B, H).T, dA, out=ws["dW_hh_T"])
+    grads = {
         "x": numpy.matmul(dA, W_ih).reshape(T, B, D),
         "h0": dh,
         "c0": dc,
         "W_ih": numpy.ascontiguousarray(dWb[:D].T),  # faster than dA.T @ x
-        "W_hh": numpy.ascontiguousarray(numpy.matmul(Hs[:T].reshape(T * B, H).T, dA).T),
+        "W_hh": numpy.ascontiguousarray(dW_hh_T.T),
         "b_ih": dWb[D].copy(),
         "b_hh": dWb[D].copy(),
     }
+    # every returned array is a fresh one: the workspace (and nothing the caller holds) is reused
+    cache.clear()
+    cache["consumed"] = True
+    _give_workspace(key, ws)
+    return grads
 
 
 def lstm_cell_jacobian(cache, t):
