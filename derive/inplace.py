@@ -56,8 +56,12 @@ class InplaceEmitter:
     module docstring); ``lines(body)`` for a body of (name, expr); ``value(expr)`` for one-off (allocating)
     matrix products after a loop."""
 
-    def __init__(self, names: dict | None = None, prefix: str = "_scratch", small=(), rows=(), printer=None):
+    def __init__(self, names: dict | None = None, prefix: str = "_scratch", small=(), rows=(), printer=None,
+                 constants: dict | None = None):
         self.names = {_key(k): v for k, v in (names or {}).items()}
+        # number -> the name of an array the template defines in the working dtype: NumPy runs a ufunc
+        # faster with a 0-d array operand than with a Python float, which it converts on every call
+        self.constants = {float(k): v for k, v in (constants or {}).items()}
         self.prefix = prefix
         self.small = frozenset(small)
         self.rows = frozenset(rows)
@@ -103,7 +107,7 @@ class InplaceEmitter:
     def _print(self, e) -> str:
         const = self._constant(e)
         if const is not None:
-            return repr(float(const))
+            return self.constants.get(float(const), repr(float(const)))
         name = self._name(e)
         if name is not None:
             return name

@@ -130,6 +130,16 @@ def test_operand_minus_a_computed_product_is_the_product_then_one_subtract():
     assert em.emit("a", a - a * b) == ["numpy.multiply(a, b, out=s0)", "numpy.subtract(a, s0, out=a)"]
 
 
+def test_mapped_constants_are_printed_as_the_arrays_that_hold_them():
+    em = InplaceEmitter(constants={0.5: "half"})
+    assert em.emit("out", (1 + a) / 2) == ["numpy.multiply(a, half, out=out)", "numpy.add(out, half, out=out)"]
+    assert em.emit("out", 3 * a) == ["numpy.multiply(a, 3.0, out=out)"]  # not mapped: the literal
+    ns = {"numpy": np, "a": np.array([1.0, -3.0], np.float32), "out": np.empty(2, np.float32),
+          "half": np.array(0.5, np.float32)}
+    exec("\n".join(em.emit("out", (1 + a) / 2)), ns)
+    assert ns["out"].tolist() == [1.0, -1.0]
+
+
 def test_unsupported_expression_is_an_error_not_wrong_code():
     with pytest.raises(ValueError):
         InplaceEmitter().emit("out", sp.sin(a))

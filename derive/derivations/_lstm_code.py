@@ -79,7 +79,7 @@ def code_module() -> CodeModule:
     forward_lines = [f"# C_t = {numpy_code(c_update)}"] + fw.emit("c", c_update)
     forward_lines += ["numpy.tanh(c, out=tc)", f"# h_t = {numpy_code(CO * CTC)}"] + fw.emit("h", CO * CTC)
     s = sym("s")
-    sig = InplaceEmitter(prefix="unused")
+    sig = InplaceEmitter(prefix="unused", constants={0.5: "half"})
     sig_lines = [f"# sigma = {numpy_code((1 + s) / 2)} with s = tanh(z/2) (rows pre-halved)"]
     sig_lines += sig.emit("s", (1 + s) / 2)
     if sig.count:

@@ -166,20 +166,22 @@ def lstm_forward(x, h0, c0, W_ih, W_hh, b_ih, b_hh):
     C[0] = c0
     rec = numpy.empty((4, B, H), dtype=dtype)
     ft0 = (numpy.empty((B, H), dtype=dtype))
+    half = numpy.array(0.5, dtype=dtype)
+    GM_i, GM_f, GM_g, GM_o = GM.transpose(1, 0, 2, 3)  # per-gate views made once, indexed per step
+    GM_if = GM[:, :2]
     for t in range(T):
-        gates = GM[t]
-        i, f, g, o = gates
+        gates, i, f, g, o = GM[t], GM_i[t], GM_f[t], GM_g[t], GM_o[t]
         numpy.matmul(Hs[t], WhT, out=rec)  # h_{t-1} @ W_hh^T, gate by gate
         numpy.add(gates, rec, out=gates)
         numpy.tanh(gates, out=gates)
-        s = gates[:2]
+        s = GM_if[t]
         # sigma = (1/2)*s + 1/2 with s = tanh(z/2) (rows pre-halved)
-        numpy.multiply(s, 0.5, out=s)
-        numpy.add(s, 0.5, out=s)
+        numpy.multiply(s, half, out=s)
+        numpy.add(s, half, out=s)
         s = o
         # sigma = (1/2)*s + 1/2 with s = tanh(z/2) (rows pre-halved)
-        numpy.multiply(s, 0.5, out=s)
-        numpy.add(s, 0.5, out=s)
+        numpy.multiply(s, half, out=s)
+        numpy.add(s, half, out=s)
         c_prev, c, tc, h = C[t], C[t + 1], TC[t], Hs[t + 1]
         # C_t = c_prev*f + g*i
         numpy.multiply(c_prev, f, out=c)
