@@ -39,8 +39,7 @@ _SHAPES_KEPT = 4
 
 def _workspace_shapes(T, B, D, H):
     return {"xa": (T, B, D + 1), "W_ih": (4 * H, D), "W_hh": (4 * H, H), "Wx": (4, D + 1, H),
-            "WhT": (4, H, H), "G": (T, B, 4 * H), "C": (T + 1, B, H), "TC": (T, B, H),
-            "dWb": (D + 1, 4 * H), "dW_hh_T": (H, 4 * H)}
+            "WhT": (4, H, H), "G": (T, B, 4 * H), "C": (T + 1, B, H), "TC": (T, B, H)}
 
 
 def _take_workspace(key):
@@ -282,8 +281,9 @@ def lstm_backward(dhs, cache):
         numpy.matmul(grads, W_hh_by_gate, out=through_gate)
         numpy.add.reduce(through_gate, axis=0, out=dh)
     dA = G.reshape(T * B, 4 * H)
-    dWb = numpy.matmul(xa.reshape(T * B, D + 1).T, dA, out=ws["dWb"])  # [x, 1]^T dA: dW_ih^T and db
-    dW_hh_T = numpy.matmul(Hs[:T].reshape(T * B, H).T, dA, out=ws["dW_hh_T"])
+    # the products land in the buffers of the forward's scaled weights (dead now, and of the same sizes)
+    dWb = numpy.matmul(xa.reshape(T * B, D + 1).T, dA, out=ws["Wx"].reshape(D + 1, 4 * H))  # dW_ih^T, db
+    dW_hh_T = numpy.matmul(Hs[:T].reshape(T * B, H).T, dA, out=ws["WhT"].reshape(H, 4 * H))
     grads = {
         "x": numpy.matmul(dA, W_ih).reshape(T, B, D),
         "h0": dh,
