@@ -86,15 +86,17 @@ def code_module() -> CodeModule:
         raise RuntimeError("the sigmoid must be computed in place")
     bw = InplaceEmitter(prefix="bt")
     backward_lines = []
-    # Shared factors cut the ufunc calls per step: h_t = o·tc is stored (so o(1 − tc²) = o − h_t·tc and
-    # tc·o(1 − o) = h_t − h_t·o), w = dC_t·i and r = w·g serve da_i and da_g, and q = dC_{t-1}·c_prev
-    # serves da_f; each x(1 − y) is x − x·y, two calls. Each rewritten formula is checked against the
-    # derived one.
-    HT, Wc, R, Q = sym("h"), sym("w"), sym("r"), sym("q")
-    h_def = {HT: CO * CTC}
+    # Shared factors cut the ufunc calls per step: u = dh·o and ut = u·tc serve dC_t and da_o, w = dC_t·i
+    # and r = w·g serve da_i and da_g, q = dC_{t-1}·c_prev serves da_f; each x(1 − y) is x − x·y, two
+    # calls. (h_t = o·tc is stored too, but reading it back costs more than the call it would save.) Each
+    # rewritten formula is checked against the derived one.
+    U, UT, V, Wc, R, Q = sym("u"), sym("ut"), sym("v"), sym("w"), sym("r"), sym("q")
     plan = [
-        ("dC", "dc", dc + dh * (CO - HT * CTC), h_def),
-        ("da_o", "da_o", dh * (HT - HT * CO), h_def),
+        ("u", U, dh * CO, None),
+        ("ut", UT, U * CTC, None),
+        ("v", V, U - UT * CTC, None),
+        ("dC", "dc", dc + V, {V: dh * CO * (1 - CTC ** 2)}),
+        ("da_o", "da_o", UT - UT * CO, {UT: dh * CO * CTC}),
         ("w", Wc, dCs * CI, None),
         ("r", R, Wc * CG, None),
         ("da_i", "da_i", R - R * CI, {R: dCs * CI * CG}),
@@ -133,7 +135,7 @@ def code_module() -> CodeModule:
         "sigmoid_lines_o": sig_lines,
         "scratch_forward": fw.scratch or ["_unused"],
         "backward_lines": backward_lines,
-        "scratch_backward": ["w", "r", "q", "dc_next"] + bw.scratch,
+        "scratch_backward": ["u", "ut", "v", "w", "r", "q", "dc_next"] + bw.scratch,
         "jacobian_lines": jacobian_lines,
         "jacobian_formula": jac_formula,
     }

@@ -241,20 +241,23 @@ def lstm_backward(dhs, cache):
     da_i, da_f, da_g, da_o = grads
     W_hh_by_gate = W_hh.reshape(4, H, H)
     through_gate = numpy.empty((4, B, H), dtype=dtype)
-    w, r, q, dc_next, bt0 = (numpy.empty((B, H), dtype=dtype), numpy.empty((B, H), dtype=dtype), numpy.empty((B, H), dtype=dtype), numpy.empty((B, H), dtype=dtype), numpy.empty((B, H), dtype=dtype))
+    u, ut, v, w, r, q, dc_next = (numpy.empty((B, H), dtype=dtype), numpy.empty((B, H), dtype=dtype), numpy.empty((B, H), dtype=dtype), numpy.empty((B, H), dtype=dtype), numpy.empty((B, H), dtype=dtype), numpy.empty((B, H), dtype=dtype), numpy.empty((B, H), dtype=dtype))
     for t in range(T - 1, -1, -1):
         i, f, g, o = GM_i[t], GM_f[t], GM_g[t], GM_o[t]
-        c_prev, tc, h = C[t], TC[t], Hs[t + 1]
+        c_prev, tc = C[t], TC[t]
         dh += dhs[t]
+        # u = dh*o
+        numpy.multiply(dh, o, out=u)
+        # ut = tc*u
+        numpy.multiply(tc, u, out=ut)
+        # v = -tc*ut + u
+        numpy.multiply(tc, ut, out=v)
+        numpy.subtract(u, v, out=v)
         # dC = dc + dh*o*(1 - tc**2)
-        numpy.multiply(h, tc, out=bt0)
-        numpy.subtract(o, bt0, out=bt0)
-        numpy.multiply(bt0, dh, out=bt0)
-        numpy.add(bt0, dc, out=dc)
+        numpy.add(dc, v, out=dc)
         # da_o = dh*o*tc*(1 - o)
-        numpy.multiply(h, o, out=da_o)
-        numpy.subtract(h, da_o, out=da_o)
-        numpy.multiply(da_o, dh, out=da_o)
+        numpy.multiply(o, ut, out=da_o)
+        numpy.subtract(ut, da_o, out=da_o)
         # w = dC*i
         numpy.multiply(dc, i, out=w)
         # r = g*w
