@@ -27,10 +27,10 @@ import numpy
 
 __all__ = ["lstm_forward", "lstm_backward", "lstm_cell_jacobian", "release_workspaces"]
 
-# The large internal buffers of one forward+backward (the cache's gates, cell states and copies, the
-# scaled weights, the weight-gradient products) are kept after lstm_backward and handed to the next call
-# of the same shapes: fresh buffers of this size come from mmap, and their first-touch page faults cost
-# about a fifth of the whole pass at T=50, B=32, H=128. Arrays returned to the caller are never pooled.
+# The large internal buffers of one forward+backward (the cache's gates, cell states and copies, and the
+# scaled weights, which later hold the weight-gradient products) are kept after lstm_backward and handed
+# to the next call of the same shapes: fresh buffers of this size come from mmap, and their first-touch
+# page faults cost about a fifth of the whole pass at T=50, B=32, H=128. Returned arrays are never pooled.
 _WORKSPACES: OrderedDict = OrderedDict()  # (T, B, D, H, dtype) -> list of idle workspaces
 _WORKSPACE_LOCK = threading.Lock()
 _IDLE_PER_SHAPE = 2
@@ -287,7 +287,7 @@ def lstm_backward(dhs, cache):
     # the products land in the buffers of the forward's scaled weights (dead now, and of the same sizes)
     dWb = numpy.matmul(xa.reshape(T * B, D + 1).T, dA, out=ws["Wx"].reshape(D + 1, 4 * H))  # dW_ih^T, db
     dW_hh_T = numpy.matmul(Hs[:T].reshape(T * B, H).T, dA, out=ws["WhT"].reshape(H, 4 * H))
-    grads = {
+    gradients = {
         "x": numpy.matmul(dA, W_ih).reshape(T, B, D),
         "h0": dh,
         "c0": dc,
@@ -300,7 +300,7 @@ def lstm_backward(dhs, cache):
     cache.clear()
     cache["consumed"] = True
     _give_workspace(key, ws)
-    return grads
+    return gradients
 
 
 def lstm_cell_jacobian(cache, t):
