@@ -62,6 +62,7 @@ class InplaceEmitter:
         # number -> the name of an array the template defines in the working dtype: NumPy runs a ufunc
         # faster with a 0-d array operand than with a Python float, which it converts on every call
         self.constants = {float(k): v for k, v in (constants or {}).items()}
+        self._used_constants: dict[str, float] = {}
         self.prefix = prefix
         self.small = frozenset(small)
         self.rows = frozenset(rows)
@@ -74,6 +75,12 @@ class InplaceEmitter:
     def scratch(self) -> list[str]:
         """The scratch buffers the emitted lines use (all of them, over every ``emit`` so far)."""
         return [f"{self.prefix}{k}" for k in range(self.count)]
+
+    @property
+    def constant_arrays(self) -> list[tuple[str, float]]:
+        """(name, value) of the mapped constants the emitted lines use, for the template to define as 0-d
+        arrays of the working dtype."""
+        return sorted(self._used_constants.items())
 
     def _take(self) -> str:
         if self.free:
@@ -107,7 +114,11 @@ class InplaceEmitter:
     def _print(self, e) -> str:
         const = self._constant(e)
         if const is not None:
-            return self.constants.get(float(const), repr(float(const)))
+            name = self.constants.get(float(const))
+            if name is None:
+                return repr(float(const))
+            self._used_constants[name] = float(const)
+            return name
         name = self._name(e)
         if name is not None:
             return name
@@ -132,6 +143,19 @@ class InplaceEmitter:
         light = [self._constant(a) if self._constant(a) is not None else a for a in args if self._light(a)]
         heavy = [a for a in args if not self._light(a)]
         return fn, light, heavy
+
+    def _minuend(self, fn, light, heavy):
+        """(printed c or A, X) when a sum is ``c − X`` (c its constant part) or ``A − X`` (A an operand, X
+        computed), else None."""
+        if fn != "add":
+            return None
+        if light and len(heavy) == 1 and heavy[0].could_extract_minus_sign():
+            return self._print(sp.Add(*light)), -heavy[0]
+        if not light and len(heavy) == 2:
+            for a, b in (heavy, heavy[::-1]):
+                if self._atom(a) is not None and b.could_extract_minus_sign() and self._atom(-b) is None:
+                    return self._atom(a), -b
+        return None
 
     def _negated(self, t):
         """X when the term t is −X with X an operand, else None."""
@@ -171,18 +195,12 @@ class InplaceEmitter:
         if split is None:
             raise ValueError(f"cannot emit {e!r}")
         fn, light, heavy = split
-        if fn == "add" and light and len(heavy) == 1 and heavy[0].could_extract_minus_sign():
-            inner = -heavy[0]  # c − X: one subtract (after computing X when it is not an operand)
-            c = self._print(sp.Add(*light))
-            if self._atom(inner) is not None:
-                return [("subtract", c, self._atom(inner), out)]
-            return self._ops(inner, out) + [("subtract", c, out, out)]
-        if fn == "add" and not light and len(heavy) == 2:
-            # A − X with A an operand and X computed: X into the output, then one subtract (not X, its
-            # negative and an add)
-            for a, b in (heavy, heavy[::-1]):
-                if self._atom(a) is not None and b.could_extract_minus_sign() and self._atom(-b) is None:
-                    return self._ops(-b, out) + [("subtract", self._atom(a), out, out)]
+        minuend = self._minuend(fn, light, heavy)
+        if minuend is not None:  # c − X or A − X: X (computed into the output unless an operand), one subtract
+            a, x = minuend
+            if self._atom(x) is not None:
+                return [("subtract", a, self._atom(x), out)]
+            return self._ops(x, out) + [("subtract", a, out, out)]
         negs = [t for t in heavy if fn == "add" and self._negated(t) is not None]
         complex_terms = sorted([t for t in heavy if self._atom(t) is None and t not in negs], key=sp.default_sort_key)
         simple = sorted([t for t in heavy if t not in complex_terms and t not in negs], key=sp.default_sort_key)

@@ -25,7 +25,7 @@ _ENTRYWISE_NAMES = {"Sigmoid": r"\sigma", "Tanh": r"\tanh", "TanhPrime": r"\tanh
 
 _WORD = re.compile(r"[A-Za-z]{3,}")
 _DESCRIPTIVE = re.compile(r"_\{(in|out|prev|next|max|min)\}")
-_GREEK = frozenset(greek_letters_set) | {"lamda", "lambda"}
+_GREEK = frozenset(greek_letters_set) | {"lamda"}  # SymPy spells the λ symbol lamda
 
 
 class DeriveLatexPrinter(LatexPrinter):
